@@ -1,0 +1,364 @@
+import { and, assertEvent, assign, type ErrorActorEvent, emit, fromPromise, setup } from 'xstate';
+import { AuthError, InvalidTokenResponseError, SessionExpiredError, TokenRefreshError } from './errors.js';
+import { isSessionEndedByDefault } from './isSessionEnded.js';
+import { backoffDelay, computeRefreshDueAt, timerDelayUntil } from './refreshSchedule.js';
+import type { SessionTokens } from './types.js';
+
+/**
+ * The session lifecycle. This file does no I/O: reading storage, calling the refresh and login
+ * endpoints, writing storage and reading the clock are named here and supplied by
+ * `createAuthSession` through `authMachine.provide(...)`, so that the machine can be drawn,
+ * simulated and model-tested as it is.
+ */
+
+export interface AuthMachineConfig {
+  refreshLeeway: number | false;
+  refreshRetries: number;
+  refreshTimeout: number;
+}
+
+export type AuthMachineInput = Partial<AuthMachineConfig>;
+
+export interface AuthMachineContext {
+  accessToken: string | null;
+  refreshToken: string | null;
+  expiresAt: number | null;
+  /** When the proactive refresh fires; null: no timer for this token. */
+  refreshDueAt: number | null;
+  /** Failed calls so far in the refresh under way. */
+  refreshAttempt: number;
+  error: unknown;
+  /** Which `login()` call the machine is serving, so each caller learns its own outcome. */
+  loginId: number | null;
+  config: AuthMachineConfig;
+}
+
+export type LoginFunction = () => Promise<SessionTokens>;
+
+export type AuthMachineEvent =
+  | { type: 'LOGIN'; loginId: number; tokens: SessionTokens }
+  | { type: 'LOGIN'; loginId: number; login: LoginFunction }
+  | { type: 'LOGOUT' }
+  | { type: 'TOKEN_REJECTED'; accessToken: string }
+  | { type: 'REFRESH' };
+
+export type AuthMachineEmitted =
+  | { type: 'loggedIn'; expiresAt: number | null }
+  | { type: 'refreshed'; expiresAt: number | null }
+  | { type: 'loggedOut' }
+  | { type: 'sessionExpired'; error: SessionExpiredError }
+  | { type: 'refreshFailed'; error: TokenRefreshError }
+  | { type: 'storageFailed'; error: AuthError };
+
+export const DEFAULT_CONFIG: AuthMachineConfig = {
+  refreshLeeway: 30_000,
+  refreshRetries: 2,
+  refreshTimeout: 10_000,
+};
+
+const noTokens = {
+  accessToken: null,
+  refreshToken: null,
+  expiresAt: null,
+  refreshDueAt: null,
+} as const;
+
+export const authMachine = setup({
+  types: {
+    context: {} as AuthMachineContext,
+    events: {} as AuthMachineEvent,
+    input: {} as AuthMachineInput,
+    emitted: {} as AuthMachineEmitted,
+  },
+  actors: {
+    restoreTokens: fromPromise<SessionTokens | null>(async () => null),
+    refreshTokens: fromPromise<SessionTokens, { refreshToken: string }>(async () => {
+      throw new AuthError('INVALID_OPTIONS', 'authMachine needs a refreshTokens actor: use createAuthSession.');
+    }),
+    loginTokens: fromPromise<SessionTokens, { login: LoginFunction }>(({ input }) => input.login()),
+  },
+  actions: {
+    // Storage writes; createAuthSession supplies them (queued, so a logout's clear lands last).
+    persistTokens: () => undefined,
+    clearStoredTokens: () => undefined,
+    storeTokens: assign(({ context }, tokens: SessionTokens) => ({
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      expiresAt: tokens.expiresAt,
+      refreshDueAt: computeRefreshDueAt(tokens, context.config.refreshLeeway),
+      refreshAttempt: 0,
+      error: null,
+    })),
+    forgetTokens: assign(noTokens),
+    startLogin: assign((_, loginId: number) => ({ ...noTokens, loginId, error: null })),
+    forgetSession: assign({ ...noTokens, loginId: null, error: null }),
+    startRefresh: assign({ refreshAttempt: 0 }),
+    recordRefreshFailure: assign(({ context }, cause: unknown) => ({
+      error: new TokenRefreshError(cause),
+      refreshAttempt: context.refreshAttempt + 1,
+      // After a transient failure no timer runs: the next 401 or `refresh()` tries again.
+      refreshDueAt: null,
+    })),
+    recordSessionEnd: assign((_, reason: { message: string; cause?: unknown }) => ({
+      error: new SessionExpiredError(reason.message, { cause: reason.cause }),
+    })),
+    recordLoginFailure: assign((_, error: unknown) => ({ error })),
+    recordStorageFailure: assign((_, error: unknown) => ({ error: toStorageError(error) })),
+    emitLoggedIn: emit(({ context }) => ({ type: 'loggedIn' as const, expiresAt: context.expiresAt })),
+    emitRefreshed: emit(({ context }) => ({ type: 'refreshed' as const, expiresAt: context.expiresAt })),
+    emitLoggedOut: emit({ type: 'loggedOut' as const }),
+    emitSessionExpired: emit(({ context }) => ({
+      type: 'sessionExpired' as const,
+      error: context.error as SessionExpiredError,
+    })),
+    emitRefreshFailed: emit(({ context }) => ({
+      type: 'refreshFailed' as const,
+      error: context.error as TokenRefreshError,
+    })),
+    emitStorageFailed: emit(({ context }) => ({ type: 'storageFailed' as const, error: context.error as AuthError })),
+  },
+  guards: {
+    hasLoginFunction: ({ event }) => event.type === 'LOGIN' && 'login' in event,
+    isCurrentToken: ({ context, event }) =>
+      event.type === 'TOKEN_REJECTED' && event.accessToken === context.accessToken,
+    hasRefreshToken: ({ context }) => context.refreshToken !== null,
+    isNothingStored: (_, stored: SessionTokens | null) => stored === null,
+    isStoredAccessTokenUsable: (_, stored: SessionTokens) =>
+      stored.expiresAt === null || stored.expiresAt > stored.receivedAt,
+    hasStoredRefreshToken: (_, stored: SessionTokens) => stored.refreshToken !== null,
+    isSessionEnded: (_, error: unknown) => isSessionEndedByDefault(error),
+    canRetryRefresh: ({ context }, error: unknown) =>
+      !(error instanceof InvalidTokenResponseError) && context.refreshAttempt < context.config.refreshRetries,
+    hasProactiveRefresh: ({ context }) => context.refreshDueAt !== null,
+    // Long waits are split into several timers (see MAX_TIMER_DELAY): only the last one refreshes.
+    isRefreshDue: ({ context }) => context.refreshDueAt !== null && Date.now() >= context.refreshDueAt,
+  },
+  delays: {
+    proactiveRefresh: ({ context }) => timerDelayUntil(context.refreshDueAt, Date.now()),
+    refreshTimeout: ({ context }) => context.config.refreshTimeout,
+    refreshBackoff: ({ context }) => backoffDelay(context.refreshAttempt),
+  },
+}).createMachine({
+  id: 'auth',
+  context: ({ input }) => ({
+    ...noTokens,
+    refreshAttempt: 0,
+    error: null,
+    loginId: null,
+    config: { ...DEFAULT_CONFIG, ...definedOnly(input) },
+  }),
+  initial: 'restoring',
+  on: {
+    // A new login discards a login or refresh in flight: leaving their state stops their actor.
+    LOGIN: [
+      {
+        guard: 'hasLoginFunction',
+        target: '.authenticating',
+        actions: [{ type: 'startLogin', params: ({ event }) => event.loginId }, 'clearStoredTokens'],
+      },
+      {
+        target: '.authenticated',
+        actions: [
+          assign({ loginId: ({ event }) => event.loginId }),
+          { type: 'storeTokens', params: ({ event }) => tokensOf(event) },
+          'persistTokens',
+          'emitLoggedIn',
+        ],
+      },
+    ],
+    LOGOUT: {
+      target: '.anonymous',
+      actions: ['forgetSession', 'clearStoredTokens', 'emitLoggedOut'],
+    },
+  },
+  states: {
+    restoring: {
+      // `login()` waits for the restore to end instead: a stored session must not overwrite a new one.
+      on: { LOGIN: {} },
+      invoke: {
+        src: 'restoreTokens',
+        onDone: [
+          { guard: { type: 'isNothingStored', params: ({ event }) => event.output }, target: 'anonymous' },
+          {
+            guard: { type: 'isStoredAccessTokenUsable', params: ({ event }) => stored(event.output) },
+            target: 'authenticated',
+            actions: { type: 'storeTokens', params: ({ event }) => stored(event.output) },
+          },
+          {
+            guard: { type: 'hasStoredRefreshToken', params: ({ event }) => stored(event.output) },
+            target: 'refreshing',
+            actions: { type: 'storeTokens', params: ({ event }) => stored(event.output) },
+          },
+          {
+            target: 'expired',
+            actions: {
+              type: 'recordSessionEnd',
+              params: { message: 'The stored access token has expired and there is no refresh token: log in again.' },
+            },
+          },
+        ],
+        onError: {
+          target: 'anonymous',
+          actions: [{ type: 'recordStorageFailure', params: errorOf }, 'emitStorageFailed'],
+        },
+      },
+    },
+    anonymous: {},
+    authenticating: {
+      invoke: {
+        src: 'loginTokens',
+        input: ({ event }) => {
+          assertEvent(event, 'LOGIN');
+          if (!('login' in event)) throw new AuthError('INVALID_OPTIONS', 'authenticating needs a login function.');
+          return { login: event.login };
+        },
+        onDone: {
+          target: 'authenticated',
+          actions: [{ type: 'storeTokens', params: ({ event }) => event.output }, 'persistTokens', 'emitLoggedIn'],
+        },
+        onError: {
+          target: 'anonymous',
+          actions: { type: 'recordLoginFailure', params: errorOf },
+        },
+      },
+    },
+    authenticated: {
+      initial: 'schedulingRefresh',
+      states: {
+        schedulingRefresh: {
+          always: [{ guard: 'hasProactiveRefresh', target: 'refreshScheduled' }, { target: 'refreshNotScheduled' }],
+        },
+        refreshScheduled: {
+          after: {
+            proactiveRefresh: [
+              { guard: 'isRefreshDue', target: '#auth.refreshing' },
+              { target: 'refreshScheduled', reenter: true },
+            ],
+          },
+        },
+        refreshNotScheduled: {},
+      },
+      on: {
+        // A 401 for an older token (a late answer) must not start a refresh: only the current one.
+        TOKEN_REJECTED: [
+          { guard: and(['isCurrentToken', 'hasRefreshToken']), target: 'refreshing' },
+          {
+            guard: 'isCurrentToken',
+            target: 'expired',
+            actions: {
+              type: 'recordSessionEnd',
+              params: { message: 'The access token was rejected and there is no refresh token: log in again.' },
+            },
+          },
+        ],
+        REFRESH: [
+          { guard: 'hasRefreshToken', target: 'refreshing' },
+          {
+            target: 'expired',
+            actions: {
+              type: 'recordSessionEnd',
+              params: { message: 'There is no refresh token to extend the session with: log in again.' },
+            },
+          },
+        ],
+      },
+    },
+    refreshing: {
+      entry: 'startRefresh',
+      initial: 'calling',
+      states: {
+        calling: {
+          invoke: {
+            src: 'refreshTokens',
+            input: ({ context }) => ({ refreshToken: context.refreshToken ?? '' }),
+            onDone: {
+              target: '#auth.authenticated',
+              actions: [{ type: 'storeTokens', params: ({ event }) => event.output }, 'persistTokens', 'emitRefreshed'],
+            },
+            onError: [
+              {
+                guard: { type: 'isSessionEnded', params: errorOf },
+                target: '#auth.expired',
+                actions: {
+                  type: 'recordSessionEnd',
+                  params: ({ event }) => ({
+                    message: 'The server rejected the refresh token: log in again.',
+                    cause: event.error,
+                  }),
+                },
+              },
+              {
+                guard: { type: 'canRetryRefresh', params: errorOf },
+                target: 'backingOff',
+                actions: { type: 'recordRefreshFailure', params: errorOf },
+              },
+              {
+                target: '#auth.authenticated',
+                actions: [{ type: 'recordRefreshFailure', params: errorOf }, 'emitRefreshFailed'],
+              },
+            ],
+          },
+          // Leaving `calling` stops the refresh actor, which aborts the signal the refresh call got.
+          after: {
+            refreshTimeout: [
+              {
+                guard: { type: 'canRetryRefresh', params: timeoutErrorOf },
+                target: 'backingOff',
+                actions: { type: 'recordRefreshFailure', params: timeoutErrorOf },
+              },
+              {
+                target: '#auth.authenticated',
+                actions: [{ type: 'recordRefreshFailure', params: timeoutErrorOf }, 'emitRefreshFailed'],
+              },
+            ],
+          },
+        },
+        backingOff: {
+          after: { refreshBackoff: 'calling' },
+        },
+      },
+    },
+    expired: {
+      entry: ['forgetTokens', 'clearStoredTokens', 'emitSessionExpired'],
+    },
+  },
+});
+
+function tokensOf(event: AuthMachineEvent): SessionTokens {
+  assertEvent(event, 'LOGIN');
+  if (!('tokens' in event)) throw new AuthError('INVALID_OPTIONS', 'LOGIN needs tokens or a login function.');
+  return event.tokens;
+}
+
+// The restore's onDone branches after `isNothingStored` only see tokens; this narrows the type.
+function stored(output: SessionTokens | null): SessionTokens {
+  if (output === null) throw new AuthError('STORAGE_FAILED', 'Expected stored tokens.');
+  return output;
+}
+
+// Typed parameter mappers: XState cannot infer `unknown` params inside action lists.
+function errorOf({ event }: { event: ErrorActorEvent }): unknown {
+  return event.error;
+}
+
+function timeoutErrorOf({ context }: { context: AuthMachineContext }): AuthError {
+  return refreshTimeoutError(context);
+}
+
+function refreshTimeoutError(context: AuthMachineContext): AuthError {
+  return new AuthError(
+    'REFRESH_TIMEOUT',
+    `The refresh call did not answer within ${context.config.refreshTimeout} ms.`,
+  );
+}
+
+function toStorageError(error: unknown): AuthError {
+  if (error instanceof AuthError) return error;
+  return new AuthError('STORAGE_FAILED', 'Reading the stored tokens failed; the session starts anonymous.', {
+    cause: error,
+  });
+}
+
+function definedOnly(input: AuthMachineInput | undefined): Partial<AuthMachineConfig> {
+  return Object.fromEntries(Object.entries(input ?? {}).filter(([, value]) => value !== undefined));
+}

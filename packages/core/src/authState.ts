@@ -1,0 +1,28 @@
+import type { SnapshotFrom } from 'xstate';
+import type { authMachine } from './authMachine.js';
+import type { AuthState, AuthStatus } from './types.js';
+
+export type AuthSnapshot = SnapshotFrom<typeof authMachine>;
+
+/** The top-level state: `authenticated.refreshScheduled` is `authenticated` to users. */
+export function statusOf(snapshot: AuthSnapshot): AuthStatus {
+  const { value } = snapshot;
+  return (typeof value === 'string' ? value : Object.keys(value)[0]) as AuthStatus;
+}
+
+export function toAuthState(snapshot: AuthSnapshot): AuthState {
+  const status = statusOf(snapshot);
+  const { context } = snapshot;
+  return {
+    status,
+    isAuthenticated: status === 'authenticated' || status === 'refreshing',
+    accessToken: context.accessToken,
+    expiresAt: context.expiresAt,
+    error: context.error ?? null,
+  };
+}
+
+/** Whether two states look the same to users: then the old object is kept, so React does not re-render. */
+export function isSameAuthState(a: AuthState, b: AuthState): boolean {
+  return a.status === b.status && a.accessToken === b.accessToken && a.expiresAt === b.expiresAt && a.error === b.error;
+}

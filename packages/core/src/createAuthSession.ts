@@ -1,0 +1,266 @@
+import { createActor, fromPromise } from 'xstate';
+import { authMachine } from './authMachine.js';
+import { type AuthSnapshot, isSameAuthState, statusOf, toAuthState } from './authState.js';
+import { AuthError, SessionExpiredError } from './errors.js';
+import { callSafely, createEventHub } from './eventHub.js';
+import { isSessionEndedByDefault } from './isSessionEnded.js';
+import { timerDelayUntil } from './refreshSchedule.js';
+import { createSerialQueue } from './serialQueue.js';
+import { toMachineConfig } from './sessionOptions.js';
+import { memoryStorage } from './storage.js';
+import { toSessionTokens, toTokenSet } from './tokenSet.js';
+import type {
+  AuthEventMap,
+  AuthSession,
+  AuthSessionOptions,
+  AuthState,
+  SessionTokens,
+  TokenSet,
+  WaitOptions,
+} from './types.js';
+
+type Outcome<T> = { value: T } | { error: unknown };
+
+interface Waiter {
+  check(snapshot: AuthSnapshot): void;
+  cancel(error: unknown): void;
+}
+
+/**
+ * Runs `authMachine` with real effects: the app's refresh function, its storage and its clock.
+ * Everything here translates between promises/callbacks and machine events; decisions about what
+ * happens next belong to the machine.
+ */
+export function createAuthSession(options: AuthSessionOptions): AuthSession {
+  const config = toMachineConfig(options);
+  const now = options.now ?? (() => Date.now());
+  const storage = options.storage ?? memoryStorage();
+  const isSessionEnded = options.isSessionEnded ?? isSessionEndedByDefault;
+  const storageWrites = createSerialQueue();
+  const events = createEventHub<AuthEventMap>();
+
+  const writeStorage = (operation: () => unknown): void => {
+    storageWrites.run(operation).catch((cause: unknown) => {
+      events.emit('storageFailed', {
+        error: new AuthError('STORAGE_FAILED', 'Writing the tokens to storage failed; the session goes on in memory.', {
+          cause,
+        }),
+      });
+    });
+  };
+
+  const machine = authMachine.provide({
+    actors: {
+      restoreTokens: fromPromise(() => readStoredTokens(storage, now)),
+      refreshTokens: fromPromise<SessionTokens, { refreshToken: string }>(async ({ input, signal }) => {
+        const result = await options.refresh({ refreshToken: input.refreshToken, signal });
+        return toSessionTokens(result, now(), input.refreshToken);
+      }),
+    },
+    actions: {
+      persistTokens: ({ context }) => {
+        if (context.accessToken === null) return;
+        const tokens = toTokenSet({ ...context, accessToken: context.accessToken });
+        writeStorage(() => storage.set(tokens));
+      },
+      clearStoredTokens: () => writeStorage(() => storage.clear()),
+    },
+    guards: {
+      // An app's predicate that throws must not crash the machine: treat its answer as "not ended".
+      isSessionEnded: (_, error: unknown) => {
+        try {
+          return isSessionEnded(error) === true;
+        } catch {
+          return false;
+        }
+      },
+      isRefreshDue: ({ context }) => context.refreshDueAt !== null && now() >= context.refreshDueAt,
+    },
+    delays: {
+      proactiveRefresh: ({ context }) => timerDelayUntil(context.refreshDueAt, now()),
+    },
+  });
+
+  const actor = createActor(machine, { input: config });
+  let state: AuthState = toAuthState(actor.getSnapshot());
+  let stopped = false;
+  let lastLoginId = 0;
+  const listeners = new Set<(state: AuthState) => void>();
+  const waiters = new Set<Waiter>();
+
+  const snapshotSubscription = actor.subscribe({
+    next: (snapshot) => {
+      const next = toAuthState(snapshot);
+      if (!isSameAuthState(state, next)) {
+        state = next;
+        for (const listener of [...listeners]) callSafely(() => listener(state));
+      }
+      for (const waiter of [...waiters]) waiter.check(snapshot);
+    },
+    // The machine catches every failure it expects; anything else is a bug to surface, not swallow.
+    error: (error) => {
+      for (const waiter of [...waiters]) waiter.cancel(error);
+    },
+  });
+  const emittedSubscription = actor.on('*', (emitted) => {
+    const { type, ...payload } = emitted;
+    events.emit(type, payload as never);
+  });
+  actor.start();
+
+  function waitForSnapshot<T>(
+    decide: (snapshot: AuthSnapshot) => Outcome<T> | undefined,
+    { signal, timeout }: WaitOptions = {},
+  ): Promise<T> {
+    if (stopped) return Promise.reject(stoppedError());
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = (outcome: Outcome<T>): void => {
+        waiters.delete(waiter);
+        signal?.removeEventListener('abort', onAbort);
+        if (timer !== undefined) clearTimeout(timer);
+        if ('value' in outcome) resolve(outcome.value);
+        else reject(outcome.error);
+      };
+      const onAbort = (): void => settle({ error: signal?.reason });
+      const waiter: Waiter = {
+        check: (snapshot) => {
+          const outcome = decide(snapshot);
+          if (outcome) settle(outcome);
+        },
+        cancel: (error) => settle({ error }),
+      };
+      waiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeout !== undefined) {
+        timer = setTimeout(
+          () => settle({ error: new DOMException(`Waited ${timeout} ms for an access token.`, 'TimeoutError') }),
+          timeout,
+        );
+      }
+      waiter.check(actor.getSnapshot());
+    });
+  }
+
+  function untilRestored(): Promise<void> {
+    return waitForSnapshot((snapshot) => (statusOf(snapshot) === 'restoring' ? undefined : { value: undefined }));
+  }
+
+  function waitForAccessToken(waitOptions?: WaitOptions): Promise<string | null> {
+    let waitedForRefresh = false;
+    return waitForSnapshot((snapshot) => {
+      const status = statusOf(snapshot);
+      if (status === 'refreshing') waitedForRefresh = true;
+      if (status === 'restoring' || status === 'refreshing') return undefined;
+      const { error, accessToken } = snapshot.context;
+      // Settling in `authenticated` with an error means the refresh we waited for failed transiently.
+      if (waitedForRefresh && (status === 'expired' || (status === 'authenticated' && error !== null))) {
+        return { error };
+      }
+      return { value: status === 'authenticated' ? accessToken : null };
+    }, waitOptions);
+  }
+
+  async function login(input: TokenSet | (() => Promise<TokenSet>)): Promise<void> {
+    assertRunning();
+    await untilRestored();
+    const loginId = ++lastLoginId;
+    if (typeof input === 'function') {
+      actor.send({ type: 'LOGIN', loginId, login: async () => toSessionTokens(await input(), now()) });
+      await waitForSnapshot<void>((snapshot) => {
+        const status = statusOf(snapshot);
+        if (snapshot.context.loginId !== loginId) {
+          return {
+            error: new AuthError('LOGIN_CANCELLED', 'The login was cancelled by a logout or a newer login.'),
+          };
+        }
+        if (status === 'authenticating') return undefined;
+        if (status === 'anonymous') return { error: snapshot.context.error };
+        return { value: undefined };
+      });
+    } else {
+      actor.send({ type: 'LOGIN', loginId, tokens: toSessionTokens(input, now()) });
+    }
+    await storageWrites.idle();
+  }
+
+  async function refresh(): Promise<string> {
+    assertRunning();
+    await untilRestored();
+    if (statusOf(actor.getSnapshot()) === 'authenticated') actor.send({ type: 'REFRESH' });
+    const token = await waitForAccessToken();
+    if (token !== null) return token;
+    const { status, error } = toAuthState(actor.getSnapshot());
+    if (status === 'expired') throw error instanceof SessionExpiredError ? error : new SessionExpiredError();
+    throw new AuthError('NOT_AUTHENTICATED', 'There is no session to refresh: log in first.');
+  }
+
+  function assertRunning(): void {
+    if (stopped) throw stoppedError();
+  }
+
+  return {
+    actor,
+    getSnapshot: () => state,
+    subscribe(listener) {
+      if (stopped) return () => undefined;
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    login,
+    async logout() {
+      assertRunning();
+      actor.send({ type: 'LOGOUT' });
+      await storageWrites.idle();
+    },
+    refresh,
+    getAccessToken: () => (state.isAuthenticated ? state.accessToken : null),
+    tokenRejected(accessToken) {
+      if (!stopped) actor.send({ type: 'TOKEN_REJECTED', accessToken });
+    },
+    waitForAccessToken,
+    on(event, handler) {
+      if (stopped) return () => undefined;
+      return events.on(event, handler);
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      snapshotSubscription.unsubscribe();
+      emittedSubscription.unsubscribe();
+      actor.stop();
+      for (const waiter of [...waiters]) waiter.cancel(stoppedError());
+      listeners.clear();
+      events.clear();
+    },
+  };
+}
+
+async function readStoredTokens(
+  storage: { get(): TokenSet | null | Promise<TokenSet | null> },
+  now: () => number,
+): Promise<SessionTokens | null> {
+  const stored: unknown = await storage.get();
+  if (stored === null || stored === undefined) return null;
+  try {
+    return toSessionTokens(stored, now());
+  } catch (cause) {
+    throw new AuthError(
+      'STORAGE_FAILED',
+      'The stored tokens are not a valid token set; the session starts anonymous.',
+      {
+        cause,
+      },
+    );
+  }
+}
+
+function stoppedError(): AuthError {
+  return new AuthError('SESSION_STOPPED', 'The session was stopped: create a new one with createAuthSession().');
+}

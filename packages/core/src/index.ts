@@ -1,0 +1,34 @@
+export type {
+  AuthMachineConfig,
+  AuthMachineContext,
+  AuthMachineEmitted,
+  AuthMachineEvent,
+  AuthMachineInput,
+  LoginFunction,
+} from './authMachine.js';
+export { authMachine } from './authMachine.js';
+export { createAuthSession } from './createAuthSession.js';
+export type { AuthErrorCode } from './errors.js';
+export {
+  AuthError,
+  InvalidTokenResponseError,
+  SessionExpiredError,
+  TokenRefreshError,
+} from './errors.js';
+export { isSessionEndedByDefault } from './isSessionEnded.js';
+export { decodeJwtExpiry } from './jwt.js';
+export type { WebStorageLike } from './storage.js';
+export { DEFAULT_STORAGE_KEY, memoryStorage, webStorage } from './storage.js';
+export type {
+  AuthEventMap,
+  AuthEventName,
+  AuthSession,
+  AuthSessionOptions,
+  AuthState,
+  AuthStatus,
+  RefreshContext,
+  SessionTokens,
+  TokenSet,
+  TokenStorage,
+  WaitOptions,
+} from './types.js';

@@ -1,0 +1,26 @@
+/**
+ * Reads the `exp` claim of a JWT without verifying it (only the server can), as epoch milliseconds.
+ * Returns null for anything that is not a JWT with a numeric `exp`: opaque tokens are valid tokens
+ * whose expiry we simply do not know.
+ */
+export function decodeJwtExpiry(token: unknown): number | null {
+  if (typeof token !== 'string') return null;
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return null;
+  try {
+    const claims: unknown = JSON.parse(decodeBase64Url(parts[1]));
+    if (typeof claims !== 'object' || claims === null) return null;
+    const exp = (claims as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+function decodeBase64Url(segment: string): string {
+  const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
+  const padded = base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '=');
+  const binary = atob(padded);
+  const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}

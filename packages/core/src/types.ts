@@ -1,0 +1,101 @@
+import type { Actor } from 'xstate';
+import type { authMachine } from './authMachine.js';
+import type { AuthError, SessionExpiredError, TokenRefreshError } from './errors.js';
+
+/** What a login or refresh call returns, and what storage holds. */
+export interface TokenSet {
+  accessToken: string;
+  /** Absent in a refresh result: the old refresh token is kept (RFC 6749 §6). */
+  refreshToken?: string;
+  /** Epoch ms. Else computed from `expiresIn`, else from the JWT `exp`, else unknown. */
+  expiresAt?: number;
+  /** Seconds, as OAuth token endpoints send it. */
+  expiresIn?: number;
+}
+
+/** Tokens as the machine holds them: validated, with the expiry resolved once on arrival. */
+export interface SessionTokens {
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: number | null;
+  /** When they arrived (epoch ms): the proactive timer refreshes halfway through their life at the latest. */
+  receivedAt: number;
+}
+
+export interface TokenStorage {
+  get(): TokenSet | null | Promise<TokenSet | null>;
+  set(tokens: TokenSet): void | Promise<void>;
+  clear(): void | Promise<void>;
+}
+
+export interface RefreshContext {
+  refreshToken: string;
+  /** Aborted when the refresh is no longer wanted: timeout, logout, a new login, `stop()`. */
+  signal: AbortSignal;
+}
+
+export interface AuthSessionOptions {
+  refresh: (ctx: RefreshContext) => Promise<TokenSet>;
+  /** Default `memoryStorage()`. */
+  storage?: TokenStorage;
+  /** Ms before expiry to refresh proactively; `false` turns the timer off. Default 30_000. */
+  refreshLeeway?: number | false;
+  /** Ms one refresh call may take before it counts as a transient failure. Default 10_000. */
+  refreshTimeout?: number;
+  /** Transient failures retried with exponential backoff and jitter. Default 2. */
+  refreshRetries?: number;
+  /** Whether a refresh error ends the session. Default: HTTP 400/401/403 or OAuth `invalid_grant`. */
+  isSessionEnded?: (error: unknown) => boolean;
+  /** The clock (epoch ms), for tests. */
+  now?: () => number;
+}
+
+export type AuthStatus = 'restoring' | 'anonymous' | 'authenticating' | 'authenticated' | 'refreshing' | 'expired';
+
+export interface AuthState {
+  status: AuthStatus;
+  /** True in `authenticated` and `refreshing`, so that a refresh causes no UI flicker. */
+  isAuthenticated: boolean;
+  accessToken: string | null;
+  expiresAt: number | null;
+  /** The last login or refresh error, cleared on success. */
+  error: unknown | null;
+}
+
+/** The events `session.on(...)` delivers, by name, with their payloads. */
+export interface AuthEventMap {
+  loggedIn: { expiresAt: number | null };
+  refreshed: { expiresAt: number | null };
+  loggedOut: Record<string, never>;
+  sessionExpired: { error: SessionExpiredError };
+  refreshFailed: { error: TokenRefreshError };
+  storageFailed: { error: AuthError };
+}
+
+export type AuthEventName = keyof AuthEventMap;
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** Ms; then the wait rejects with a `TimeoutError` DOMException, as `AbortSignal.timeout` does. */
+  timeout?: number;
+}
+
+export interface AuthSession {
+  /** The running XState actor (`Symbol.observable` works, so RxJS `from(actor)` does too). */
+  readonly actor: Actor<typeof authMachine>;
+  /** The same object until the state changes. */
+  getSnapshot(): AuthState;
+  subscribe(listener: (state: AuthState) => void): () => void;
+  login(tokens: TokenSet | (() => Promise<TokenSet>)): Promise<void>;
+  /** Resolves once storage is cleared. */
+  logout(): Promise<void>;
+  /** Forces one refresh, or joins the one under way; resolves with the new access token. */
+  refresh(): Promise<string>;
+  getAccessToken(): string | null;
+  /** Reports a 401 for the token a request carried; starts a refresh only for the current token. */
+  tokenRejected(accessToken: string): void;
+  waitForAccessToken(options?: WaitOptions): Promise<string | null>;
+  on<E extends AuthEventName>(event: E, handler: (payload: AuthEventMap[E]) => void): () => void;
+  /** Leaves no timer or listener behind; commands reject with `SESSION_STOPPED` afterwards. */
+  stop(): void;
+}
