@@ -1,7 +1,7 @@
 import { createActor, fromPromise } from 'xstate';
 import { authMachine } from './authMachine.js';
 import { type AuthSnapshot, isSameAuthState, statusOf, toAuthState } from './authState.js';
-import { AuthError, SessionExpiredError } from './errors.js';
+import { AuthError, InvalidTokenResponseError, SessionExpiredError } from './errors.js';
 import { callSafely, createEventHub } from './eventHub.js';
 import { isSessionEndedByDefault } from './isSessionEnded.js';
 import { timerDelayUntil } from './refreshSchedule.js';
@@ -68,6 +68,8 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     guards: {
       // An app's predicate that throws must not crash the machine: treat its answer as "not ended".
       isSessionEnded: (_, error: unknown) => {
+        // A malformed result is our verdict, not the server's: it stays a transient failure (API §1).
+        if (error instanceof InvalidTokenResponseError) return false;
         try {
           return isSessionEnded(error) === true;
         } catch {

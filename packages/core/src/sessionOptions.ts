@@ -10,7 +10,7 @@ export function toMachineConfig(options: AuthSessionOptions): AuthMachineConfig 
   const { storage, refreshLeeway, refreshTimeout, refreshRetries } = options;
   if (
     storage !== undefined &&
-    !['get', 'set', 'clear'].every((method) => typeof storage[method as 'get'] === 'function')
+    !['get', 'set', 'clear'].every((method) => typeof storage?.[method as 'get'] === 'function')
   ) {
     throw invalid('storage must have get(), set(tokens) and clear() methods.');
   }
