@@ -1,0 +1,155 @@
+import {
+  AuthError,
+  createAuthSession,
+  InvalidTokenResponseError,
+  SessionExpiredError,
+  TokenRefreshError,
+  webStorage,
+} from '@authmachine/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flush, loggedInSession, makeJwt, recordEvents, T0, track } from './support/testKit.js';
+
+const ACCESS = makeJwt({ sub: 'user-1', exp: T0 / 1000 + 3600, secret: 'access-secret-4b1d' });
+const REFRESH = 'refresh-secret-77aa';
+
+describe('error classes', () => {
+  it.each([
+    ['SessionExpiredError', new SessionExpiredError(), 'SESSION_EXPIRED'],
+    ['TokenRefreshError', new TokenRefreshError(new Error('down')), 'REFRESH_FAILED'],
+    ['InvalidTokenResponseError', new InvalidTokenResponseError('accessToken is missing'), 'INVALID_TOKEN_RESPONSE'],
+    ['AuthError', new AuthError('SESSION_STOPPED', 'stopped'), 'SESSION_STOPPED'],
+  ])('%s is an Error and an AuthError with its stable code and name', (name, error, code) => {
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.code).toBe(code);
+    expect(error.name).toBe(name);
+    expect(error.message).not.toBe('');
+  });
+
+  it('TokenRefreshError keeps the original failure as its cause', () => {
+    const cause = new TypeError('fetch failed');
+    expect(new TokenRefreshError(cause).cause).toBe(cause);
+  });
+
+  it('SessionExpiredError takes an optional message and cause', () => {
+    const cause = { status: 401 };
+    const error = new SessionExpiredError('Log in again.', { cause });
+    expect(error.message).toBe('Log in again.');
+    expect(error.cause).toBe(cause);
+  });
+
+  it('the subclasses are told apart with instanceof', () => {
+    expect(new SessionExpiredError()).not.toBeInstanceOf(TokenRefreshError);
+    expect(new TokenRefreshError(null)).not.toBeInstanceOf(SessionExpiredError);
+    expect(new InvalidTokenResponseError('x')).not.toBeInstanceOf(TokenRefreshError);
+  });
+
+  it.each([
+    ['an Error whose message quotes the token', new Error(`401 for ${ACCESS} with ${REFRESH}`)],
+    ['an object holding the tokens', { accessToken: ACCESS, refreshToken: REFRESH, status: 500 }],
+    ['the token itself', ACCESS],
+    ['an AuthError quoting the token', new AuthError('REFRESH_FAILED', `bad ${REFRESH}`)],
+  ])('TokenRefreshError never puts a token from its cause into its message: %s', (_, cause) => {
+    const error = new TokenRefreshError(cause);
+    expect(error.message).not.toContain(ACCESS);
+    expect(error.message).not.toContain(REFRESH);
+    expect(error.message).not.toContain('access-secret');
+  });
+});
+
+describe('errors raised by a session', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: T0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** The library's own messages along an error's cause chain (the app's own errors are theirs to word). */
+  function libraryMessages(error: unknown): string[] {
+    const messages: string[] = [];
+    let current = error;
+    while (current instanceof AuthError) {
+      messages.push(current.message);
+      current = current.cause;
+    }
+    return messages;
+  }
+
+  it('never puts a token into any message, whatever the failure', async () => {
+    const collected: unknown[] = [];
+    const { session, refresh } = await loggedInSession({ accessToken: ACCESS, refreshToken: REFRESH });
+    const events = recordEvents(session);
+    const collect = <T>(promise: Promise<T>): Promise<void> =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => {
+          collected.push(error);
+        },
+      );
+
+    // A transient failure whose error quotes both tokens.
+    const transient = collect(session.refresh());
+    await flush();
+    refresh.last().reject(new Error(`upstream said no to ${REFRESH} / ${ACCESS}`));
+    await vi.advanceTimersByTimeAsync(60_000);
+    refresh.last().reject(new Error(`again ${REFRESH}`));
+    await vi.advanceTimersByTimeAsync(60_000);
+    refresh.last().reject(Object.assign(new Error('down'), { accessToken: ACCESS }));
+    await transient;
+
+    // A malformed result that holds the tokens in the wrong fields.
+    const malformed = collect(session.refresh());
+    await flush();
+    refresh.last().resolve({ accessToken: 42, refreshToken: REFRESH, token: ACCESS });
+    await malformed;
+
+    // A timeout.
+    const timedOut = collect(session.refresh());
+    await vi.advanceTimersByTimeAsync(120_000);
+    await timedOut;
+
+    // The end of the session.
+    const ended = collect(session.refresh());
+    await flush();
+    refresh.last().reject({ response: { status: 401, data: { error: 'invalid_grant', token: REFRESH } } });
+    await ended;
+
+    // A garbage login result and garbage tokens.
+    await collect(session.login(async () => ({ access_token: ACCESS, refresh_token: REFRESH }) as never));
+    await collect(session.login({ accessToken: '', refreshToken: REFRESH }));
+    await collect(session.login({ accessToken: ACCESS, refreshToken: REFRESH, expiresIn: Number.NaN }));
+    // Commands after stop().
+    session.stop();
+    await collect(session.refresh());
+
+    for (const { payload } of events) collected.push((payload as { error?: unknown }).error);
+    const messages = collected.flatMap(libraryMessages);
+    expect(messages.length).toBeGreaterThanOrEqual(10);
+    for (const message of messages) {
+      expect(message).not.toContain(ACCESS);
+      expect(message).not.toContain(REFRESH);
+      expect(message).not.toContain('access-secret');
+    }
+    // What the user sees were the errors documented for each case.
+    expect(collected.map((error) => (error instanceof AuthError ? error.code : error))).toEqual(
+      expect.arrayContaining(['REFRESH_FAILED', 'SESSION_EXPIRED', 'INVALID_TOKEN_RESPONSE', 'SESSION_STOPPED']),
+    );
+  });
+
+  it('does not quote a stored value that is not JSON in the storage error message', async () => {
+    const raw = `not-json ${REFRESH}`;
+    const local = { getItem: () => raw, setItem: () => undefined, removeItem: () => undefined };
+    const session = createAuthSession({ refresh: vi.fn(), storage: webStorage(local) });
+    const events = recordEvents(session);
+    const waited = track(session.waitForAccessToken());
+    await flush();
+
+    expect(waited.current).toEqual({ status: 'resolved', value: null });
+    const error = session.getSnapshot().error;
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as AuthError).code).toBe('STORAGE_FAILED');
+    expect((error as AuthError).message).not.toContain(REFRESH);
+    expect(events).toEqual([{ name: 'storageFailed', payload: { error } }]);
+  });
+});

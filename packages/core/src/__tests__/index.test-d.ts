@@ -1,0 +1,204 @@
+import {
+  AuthError,
+  type AuthErrorCode,
+  type AuthEventMap,
+  type AuthEventName,
+  type AuthSession,
+  type AuthSessionOptions,
+  type AuthState,
+  type AuthStatus,
+  type authMachine,
+  createAuthSession,
+  DEFAULT_STORAGE_KEY,
+  decodeJwtExpiry,
+  type InvalidTokenResponseError,
+  isSessionEndedByDefault,
+  memoryStorage,
+  type RefreshContext,
+  SessionExpiredError,
+  TokenRefreshError,
+  type TokenSet,
+  type TokenStorage,
+  type WaitOptions,
+  webStorage,
+} from '@authmachine/core';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { Actor } from 'xstate';
+
+declare const session: AuthSession;
+
+describe('AuthState', () => {
+  it('has the documented fields and statuses', () => {
+    expectTypeOf<AuthStatus>().toEqualTypeOf<
+      'restoring' | 'anonymous' | 'authenticating' | 'authenticated' | 'refreshing' | 'expired'
+    >();
+    expectTypeOf<AuthState>().toEqualTypeOf<{
+      status: AuthStatus;
+      isAuthenticated: boolean;
+      accessToken: string | null;
+      expiresAt: number | null;
+      error: unknown | null;
+    }>();
+  });
+});
+
+describe('TokenSet', () => {
+  it('needs only accessToken; the rest is optional', () => {
+    expectTypeOf({ accessToken: 'a' }).toExtend<TokenSet>();
+    expectTypeOf({ accessToken: 'a', refreshToken: 'r', expiresAt: 1, expiresIn: 60 }).toExtend<TokenSet>();
+    expectTypeOf<{ refreshToken: string }>().not.toExtend<TokenSet>();
+    expectTypeOf<{ accessToken: number }>().not.toExtend<TokenSet>();
+  });
+
+  it('does not take undefined for an optional field (exactOptionalPropertyTypes)', () => {
+    expectTypeOf<{ accessToken: string; refreshToken: undefined }>().not.toExtend<TokenSet>();
+    expectTypeOf<{ accessToken: string; expiresIn: undefined }>().not.toExtend<TokenSet>();
+    expectTypeOf<TokenSet['refreshToken']>().toEqualTypeOf<string | undefined>();
+  });
+});
+
+describe('AuthSession', () => {
+  it('createAuthSession takes AuthSessionOptions and returns an AuthSession', () => {
+    expectTypeOf(createAuthSession).parameters.toEqualTypeOf<[AuthSessionOptions]>();
+    expectTypeOf(createAuthSession).returns.toEqualTypeOf<AuthSession>();
+  });
+
+  it('has the documented methods', () => {
+    expectTypeOf(session.actor).toEqualTypeOf<Actor<typeof authMachine>>();
+    expectTypeOf(session.getSnapshot).toEqualTypeOf<() => AuthState>();
+    expectTypeOf(session.subscribe).toEqualTypeOf<(listener: (state: AuthState) => void) => () => void>();
+    expectTypeOf(session.login).toEqualTypeOf<(tokens: TokenSet | (() => Promise<TokenSet>)) => Promise<void>>();
+    expectTypeOf(session.logout).toEqualTypeOf<() => Promise<void>>();
+    expectTypeOf(session.refresh).toEqualTypeOf<() => Promise<string>>();
+    expectTypeOf(session.getAccessToken).toEqualTypeOf<() => string | null>();
+    expectTypeOf(session.tokenRejected).toEqualTypeOf<(accessToken: string) => void>();
+    expectTypeOf(session.waitForAccessToken).toEqualTypeOf<(options?: WaitOptions) => Promise<string | null>>();
+    expectTypeOf(session.stop).toEqualTypeOf<() => void>();
+  });
+
+  it('waitForAccessToken takes an optional signal and timeout', () => {
+    expectTypeOf<WaitOptions>().toEqualTypeOf<{ signal?: AbortSignal; timeout?: number }>();
+    expectTypeOf(session.waitForAccessToken).toBeCallableWith();
+    expectTypeOf(session.waitForAccessToken).toBeCallableWith({ signal: new AbortController().signal, timeout: 5 });
+  });
+
+  it('login takes tokens or a function returning them', () => {
+    expectTypeOf(session.login).toBeCallableWith({ accessToken: 'a' });
+    expectTypeOf(session.login).toBeCallableWith(async () => ({ accessToken: 'a', expiresIn: 60 }));
+    // @ts-expect-error a token string is not a TokenSet
+    session.login('access-token');
+  });
+
+  it('actor is readonly', () => {
+    const other = createAuthSession({ refresh: async () => ({ accessToken: 'a' }) });
+    // @ts-expect-error the actor cannot be replaced
+    session.actor = other.actor;
+  });
+});
+
+describe('session.on()', () => {
+  it('knows the six event names', () => {
+    expectTypeOf<AuthEventName>().toEqualTypeOf<
+      'loggedIn' | 'refreshed' | 'loggedOut' | 'sessionExpired' | 'refreshFailed' | 'storageFailed'
+    >();
+    // @ts-expect-error not an event of the session
+    session.on('tokenRefreshed', () => undefined);
+  });
+
+  it('types each handler’s payload by event name', () => {
+    session.on('loggedIn', (payload) => expectTypeOf(payload).toEqualTypeOf<{ expiresAt: number | null }>());
+    session.on('refreshed', (payload) => expectTypeOf(payload).toEqualTypeOf<{ expiresAt: number | null }>());
+    session.on('loggedOut', (payload) => expectTypeOf(payload).toEqualTypeOf<Record<string, never>>());
+    session.on('sessionExpired', (payload) => expectTypeOf(payload).toEqualTypeOf<{ error: SessionExpiredError }>());
+    session.on('refreshFailed', (payload) => expectTypeOf(payload).toEqualTypeOf<{ error: TokenRefreshError }>());
+    session.on('storageFailed', (payload) => expectTypeOf(payload).toEqualTypeOf<{ error: AuthError }>());
+    expectTypeOf<AuthEventMap['sessionExpired']['error']['code']>().toEqualTypeOf<'SESSION_EXPIRED'>();
+  });
+
+  it('returns an unsubscribe function', () => {
+    expectTypeOf(session.on('loggedOut', () => undefined)).toEqualTypeOf<() => void>();
+  });
+
+  it('rejects a handler for the wrong payload', () => {
+    // @ts-expect-error sessionExpired carries a SessionExpiredError, not expiresAt
+    session.on('sessionExpired', (payload: { expiresAt: number }) => payload);
+  });
+});
+
+describe('errors', () => {
+  it('each class is an AuthError with a literal code', () => {
+    expectTypeOf<SessionExpiredError>().toExtend<AuthError>();
+    expectTypeOf<TokenRefreshError>().toExtend<AuthError>();
+    expectTypeOf<InvalidTokenResponseError>().toExtend<AuthError>();
+    expectTypeOf<AuthError>().toExtend<Error>();
+    expectTypeOf<SessionExpiredError['code']>().toEqualTypeOf<'SESSION_EXPIRED'>();
+    expectTypeOf<TokenRefreshError['code']>().toEqualTypeOf<'REFRESH_FAILED'>();
+    expectTypeOf<InvalidTokenResponseError['code']>().toEqualTypeOf<'INVALID_TOKEN_RESPONSE'>();
+    expectTypeOf<AuthError['code']>().toEqualTypeOf<AuthErrorCode>();
+  });
+
+  it('AuthErrorCode names the documented codes', () => {
+    expectTypeOf<'SESSION_STOPPED'>().toExtend<AuthErrorCode>();
+    expectTypeOf<'INVALID_OPTIONS'>().toExtend<AuthErrorCode>();
+    expectTypeOf<'STORAGE_FAILED'>().toExtend<AuthErrorCode>();
+    expectTypeOf<'LOGIN_CANCELLED'>().toExtend<AuthErrorCode>();
+    expectTypeOf<'NOT_A_CODE'>().not.toExtend<AuthErrorCode>();
+  });
+
+  it('narrows on code', () => {
+    const error = new AuthError('SESSION_STOPPED', 'stopped') as AuthError | SessionExpiredError;
+    if (error instanceof SessionExpiredError) expectTypeOf(error.code).toEqualTypeOf<'SESSION_EXPIRED'>();
+    expectTypeOf(new TokenRefreshError(new Error('x')).cause).toEqualTypeOf<unknown>();
+  });
+});
+
+describe('createAuthSession options', () => {
+  it('needs refresh, typed with its context', () => {
+    expectTypeOf<RefreshContext>().toEqualTypeOf<{ refreshToken: string; signal: AbortSignal }>();
+    expectTypeOf<AuthSessionOptions['refresh']>().toEqualTypeOf<(ctx: RefreshContext) => Promise<TokenSet>>();
+    // @ts-expect-error refresh is required
+    createAuthSession({});
+    createAuthSession({
+      refresh: async ({ refreshToken, signal }) => ({ accessToken: refreshToken + String(signal.aborted) }),
+    });
+  });
+
+  it('types every optional option', () => {
+    expectTypeOf<AuthSessionOptions>().toEqualTypeOf<{
+      refresh: (ctx: RefreshContext) => Promise<TokenSet>;
+      storage?: TokenStorage;
+      refreshLeeway?: number | false;
+      refreshTimeout?: number;
+      refreshRetries?: number;
+      isSessionEnded?: (error: unknown) => boolean;
+      now?: () => number;
+    }>();
+    // @ts-expect-error refreshLeeway true is meaningless
+    createAuthSession({ refresh: async () => ({ accessToken: 'a' }), refreshLeeway: true });
+  });
+
+  it('storage may be sync or async', () => {
+    expectTypeOf<TokenStorage['get']>().returns.toEqualTypeOf<TokenSet | null | Promise<TokenSet | null>>();
+    const asyncStorage: TokenStorage = {
+      get: async () => null,
+      set: async () => undefined,
+      clear: async () => undefined,
+    };
+    const syncStorage: TokenStorage = { get: () => null, set: () => undefined, clear: () => undefined };
+    expectTypeOf(asyncStorage).toExtend<TokenStorage>();
+    expectTypeOf(syncStorage).toExtend<TokenStorage>();
+    expectTypeOf(memoryStorage).returns.toEqualTypeOf<TokenStorage>();
+    expectTypeOf(webStorage).returns.toEqualTypeOf<TokenStorage>();
+    expectTypeOf(webStorage).toBeCallableWith(localStorage);
+    expectTypeOf(webStorage).toBeCallableWith(sessionStorage, 'my-key');
+    expectTypeOf(DEFAULT_STORAGE_KEY).toBeString();
+  });
+});
+
+describe('helpers', () => {
+  it('decodeJwtExpiry and isSessionEndedByDefault', () => {
+    expectTypeOf(decodeJwtExpiry).returns.toEqualTypeOf<number | null>();
+    expectTypeOf(decodeJwtExpiry).toBeCallableWith('a.b.c');
+    expectTypeOf(isSessionEndedByDefault).toEqualTypeOf<(error: unknown) => boolean>();
+  });
+});
