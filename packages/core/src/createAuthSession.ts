@@ -193,11 +193,16 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   async function refresh(): Promise<string> {
     assertRunning();
     await untilRestored();
-    if (statusOf(actor.getSnapshot()) === 'authenticated') actor.send({ type: 'REFRESH' });
+    const statusAtCall = statusOf(actor.getSnapshot());
+    if (statusAtCall === 'authenticated') actor.send({ type: 'REFRESH' });
     const token = await waitForAccessToken();
     if (token !== null) return token;
     const { status, error } = toAuthState(actor.getSnapshot());
     if (status === 'expired') throw error instanceof SessionExpiredError ? error : new SessionExpiredError();
+    // There was a session to refresh, but a logout ended it before the refresh could land.
+    if (statusAtCall === 'authenticated' || statusAtCall === 'refreshing') {
+      throw new AuthError('LOGGED_OUT', 'The session was logged out before the refresh finished.');
+    }
     throw new AuthError('NOT_AUTHENTICATED', 'There is no session to refresh: log in first.');
   }
 

@@ -38,8 +38,9 @@ export function webStorage(storage: WebStorageLike, key: string = DEFAULT_STORAG
       if (raw === null) return null;
       try {
         return JSON.parse(raw) as TokenSet;
-      } catch (cause) {
-        throw new AuthError('STORAGE_FAILED', `The value stored under "${key}" is not JSON.`, { cause });
+      } catch {
+        // No cause: JSON.parse's SyntaxError quotes the stored text, which may be a token.
+        throw new AuthError('STORAGE_FAILED', `The value stored under "${key}" is not JSON.`);
       }
     },
     set: (tokens) => storage.setItem(key, JSON.stringify(tokens)),

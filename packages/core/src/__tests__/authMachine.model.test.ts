@@ -831,9 +831,11 @@ class SessionDriver {
     if (held.kind === 'wait') return { status: 'resolved', value: null };
     // refresh() has no token to give: the session ended, or there is none to refresh.
     if (status === 'expired') return { status: 'rejected', error };
+    // A refresh() that had a session to refresh was cut short by a logout.
+    const code = held.sawRefreshing ? 'LOGGED_OUT' : 'NOT_AUTHENTICATED';
     return {
       status: 'rejected',
-      error: expect.objectContaining({ code: 'NOT_AUTHENTICATED' }) as unknown,
+      error: expect.objectContaining({ code }) as unknown,
     };
   }
 

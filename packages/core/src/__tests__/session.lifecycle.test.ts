@@ -91,8 +91,8 @@ describe('logout()', () => {
     expect(session.getSnapshot()).toMatchObject({ status: 'anonymous', accessToken: null });
     expect(session.getAccessToken()).toBeNull();
     expect(refresh.fn).toHaveBeenCalledTimes(1);
-    // Callers that waited learn there is no token: refresh() rejects, the wait resolves null.
-    expect(codeOf(rejectionOf(refreshed))).toBe('NOT_AUTHENTICATED');
+    // Callers that waited learn there is no token: refresh() rejects as logged out, the wait resolves null.
+    expect(codeOf(rejectionOf(refreshed))).toBe('LOGGED_OUT');
     expect(waited.current).toEqual({ status: 'resolved', value: null });
   });
 

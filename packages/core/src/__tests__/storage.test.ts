@@ -94,6 +94,19 @@ describe('webStorage', () => {
     expect(() => storage.get()).toThrow(expect.objectContaining({ code: 'STORAGE_FAILED' }));
   });
 
+  it('the error for a stored value that is not JSON does not quote the value (it may be a token)', () => {
+    const storage = webStorage(fakeWebStorage({ [DEFAULT_STORAGE_KEY]: 'eyJhbGciOiJIUzI1NiJ9.secret-part' }));
+    let thrown: unknown;
+    try {
+      storage.get();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AuthError);
+    expect(JSON.stringify(thrown, Object.getOwnPropertyNames(thrown))).not.toContain('secret-part');
+    expect(String((thrown as AuthError).cause ?? '')).not.toContain('secret-part');
+  });
+
   it('keeps a session across a reload (a new session on the same storage)', async () => {
     vi.useFakeTimers({ now: T0 });
     try {
