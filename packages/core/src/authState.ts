@@ -10,6 +10,10 @@ export function statusOf(snapshot: AuthSnapshot): AuthStatus {
   return (typeof value === 'string' ? value : Object.keys(value)[0]) as AuthStatus;
 }
 
+/**
+ * What users see of a machine snapshot. Exported for adapters that observe `session.actor` directly
+ * (the axios adapter's queue is an RxJS stream over it) and need the same view as `getSnapshot()`.
+ */
 export function toAuthState(snapshot: AuthSnapshot): AuthState {
   const status = statusOf(snapshot);
   const { context } = snapshot;

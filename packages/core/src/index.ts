@@ -7,6 +7,8 @@ export type {
   LoginFunction,
 } from './authMachine.js';
 export { authMachine } from './authMachine.js';
+export type { AuthSnapshot } from './authState.js';
+export { toAuthState } from './authState.js';
 export { createAuthSession } from './createAuthSession.js';
 export type { AuthErrorCode } from './errors.js';
 export {
