@@ -1,2 +1,5 @@
-// The adapter arrives with its own issue; this entry keeps the package buildable and checkable.
-export {};
+import './axiosAugmentation.js';
+
+export { attachAuth } from './attachAuth.js';
+export { isTokenRejected } from './isTokenRejected.js';
+export type { AttachAuthOptions, DetachAuth } from './types.js';
