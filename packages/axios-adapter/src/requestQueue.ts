@@ -18,6 +18,7 @@ import {
   throwIfEmpty,
   timeout,
 } from 'rxjs';
+import { FanOutSubject } from './fanOutSubject.js';
 
 /** How a wait ended: the state the machine settled in, and whether a refresh ran meanwhile. */
 export interface SettledWait {
@@ -42,13 +43,17 @@ export function isHeld(state: AuthState): boolean {
 /**
  * The waiting requests, held as one RxJS stream over the session's actor. `share()` gives the actor
  * a single subscriber however many requests wait (and none once they have all gone), and one
- * snapshot releases all of them in one pass.
+ * snapshot releases all of them in one O(N) pass (see FanOutSubject).
  */
 export function createRequestQueue(session: AuthSession, options: { queueTimeout?: number | undefined }): RequestQueue {
   const { queueTimeout } = options;
   const closed$ = new Subject<void>();
   let closed = false;
-  const states$ = from(session.actor).pipe(map(toAuthState), takeUntil(closed$), share());
+  const states$ = from(session.actor).pipe(
+    map(toAuthState),
+    takeUntil(closed$),
+    share({ connector: () => new FanOutSubject<AuthState>() }),
+  );
   const current = (): AuthState => toAuthState(session.actor.getSnapshot());
 
   function whenSettled(config: InternalAxiosRequestConfig): Promise<SettledWait> {
