@@ -1,0 +1,54 @@
+import type { AuthSession } from '@authmachine/core';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { type AttachedClient, attachedClient } from './support/attachedClient.js';
+import { FakeAuthApi } from './support/fakeAuthApi.js';
+
+const fake = new FakeAuthApi();
+const server = setupServer(...fake.handlers);
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+
+let client: AttachedClient | undefined;
+afterEach(() => {
+  client?.detach();
+  client?.session.stop();
+});
+
+// XState keeps an actor's subscribers in a private Set; its size is what "the actor does not get
+// N subscribers" means, and there is no public way to read it.
+function actorSubscriberCount(session: AuthSession): number {
+  return (session.actor as unknown as { observers: Set<unknown> }).observers.size;
+}
+
+it('2,000 requests queued behind one refresh: the actor has one subscriber for all of them, none after', async () => {
+  // Queuing thousands of requests through msw takes longer than the default test refresh timeout.
+  client = await attachedClient(fake, { session: { refreshTimeout: 20_000 } });
+  const { api, session } = client;
+  const N = 2_000;
+  const idle = actorSubscriberCount(session);
+  let releaseRefresh = (): void => undefined;
+  fake.holdRefreshUntil(
+    new Promise<void>((resolve) => {
+      releaseRefresh = resolve;
+    }),
+  );
+  const refreshed = session.refresh();
+  await vi.waitFor(() => expect(fake.refreshCalls).toHaveLength(1));
+  expect(session.getSnapshot().status).toBe('refreshing');
+
+  const requests = Array.from({ length: N }, (_, i) => api.get(`/api/queued/${i}`));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(actorSubscriberCount(session)).toBe(idle + 1);
+  expect(fake.apiRequests).toHaveLength(0);
+
+  releaseRefresh();
+  await refreshed;
+  const responses = await Promise.all(requests);
+
+  expect(responses).toHaveLength(N);
+  expect(fake.refreshCalls).toHaveLength(1);
+  expect(new Set(fake.authorizationsSeen())).toEqual(new Set(['Bearer access-2']));
+  expect(fake.apiRequests).toHaveLength(N);
+  expect(actorSubscriberCount(session)).toBe(idle);
+}, 30_000);
