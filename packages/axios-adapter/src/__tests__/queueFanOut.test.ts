@@ -21,11 +21,11 @@ function actorSubscriberCount(session: AuthSession): number {
   return (session.actor as unknown as { observers: Set<unknown> }).observers.size;
 }
 
-it('2,000 requests queued behind one refresh: the actor has one subscriber for all of them, none after', async () => {
+it('1,000 requests queued behind one refresh: the actor has one subscriber for all of them, none after', async () => {
   // Queuing thousands of requests through msw takes longer than the default test refresh timeout.
   client = await attachedClient(fake, { session: { refreshTimeout: 20_000 } });
   const { api, session } = client;
-  const N = 2_000;
+  const N = 1_000;
   const idle = actorSubscriberCount(session);
   let releaseRefresh = (): void => undefined;
   fake.holdRefreshUntil(
