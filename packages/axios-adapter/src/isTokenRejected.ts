@@ -11,22 +11,28 @@ export function isTokenRejected(error: AxiosError): boolean {
   return challengeError === null || challengeError === 'invalid_token';
 }
 
-// `error="..."` as a whole parameter: `\b...=` keeps `error_description=` from matching.
-const BEARER_ERROR = /\berror\s*=\s*(?:"([^"]*)"|([^\s,]+))/i;
+// One auth-param at a time, a quoted value consumed whole: `error=` quoted inside an
+// `error_description` is text, not the parameter, and `error_description=` is a name of its own.
+const AUTH_PARAM = /([\w!#$%&'*+.^`|~-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g;
 
 function bearerErrorOf(challenge: string | null): string | null {
   if (challenge === null) return null;
-  const match = BEARER_ERROR.exec(challenge);
-  return match ? (match[1] ?? match[2] ?? null) : null;
+  for (const [, name, quoted, bare] of challenge.matchAll(AUTH_PARAM)) {
+    if (name?.toLowerCase() === 'error') return quoted ?? bare ?? null;
+  }
+  return null;
 }
 
 // Real responses carry `AxiosHeaders` (case-insensitive `get`); custom adapters may return a plain object.
 function headerOf(headers: unknown, name: string): string | null {
   if (headers === null || typeof headers !== 'object') return null;
   const getter = (headers as { get?: unknown }).get;
-  const value =
-    typeof getter === 'function'
-      ? (getter as (key: string) => unknown).call(headers, name)
-      : (headers as Record<string, unknown>)[name];
+  if (typeof getter === 'function') return stringOrNull((getter as (key: string) => unknown).call(headers, name));
+  // Header names are case-insensitive, and a plain object keeps whatever case the adapter wrote.
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+  return key === undefined ? null : stringOrNull((headers as Record<string, unknown>)[key]);
+}
+
+function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
