@@ -72,6 +72,11 @@ export class FakeAuthApi {
     return this.validAccessToken;
   }
 
+  /** The refresh token the server would accept now (rotated by each successful refresh). */
+  get currentRefreshToken(): string | null {
+    return this.validRefreshToken;
+  }
+
   /** API responses wait until `size` API requests have arrived: they are all in flight at once. */
   holdApiResponsesUntil(size: number): void {
     this.responseGate = { size, waiting: [] };
