@@ -1,2 +1,11 @@
-// The adapter arrives with its own issue; this entry keeps the package buildable and checkable.
-export {};
+'use client';
+
+export type { AuthenticatedProps } from './Authenticated.js';
+export { Authenticated } from './Authenticated.js';
+export type { AuthProviderProps } from './AuthProvider.js';
+export { AuthProvider } from './AuthProvider.js';
+export type { UseAuthResult } from './useAuth.js';
+export { useAuth } from './useAuth.js';
+export { useAuthSelector } from './useAuthSelector.js';
+export { useAuthSession } from './useAuthSession.js';
+export { useAuthState } from './useAuthState.js';
