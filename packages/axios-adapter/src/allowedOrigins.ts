@@ -5,6 +5,9 @@ import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 export type OriginCheck = (config: InternalAxiosRequestConfig) => boolean;
 
 export function createOriginCheck(instance: AxiosInstance, allowedOrigins: string[] | undefined): OriginCheck {
+  if (allowedOrigins !== undefined && !Array.isArray(allowedOrigins)) {
+    throw new AuthError('INVALID_OPTIONS', 'allowedOrigins must be an array of origins: ["https://api.example.com"].');
+  }
   const pageOrigin = currentPageOrigin();
   const origins = new Set(
     allowedOrigins === undefined
