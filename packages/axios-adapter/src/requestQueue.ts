@@ -61,6 +61,8 @@ export function createRequestQueue(session: AuthSession, options: { queueTimeout
     const first: SettledWait = { state: start, sawRefreshing: start.status === 'refreshing' };
     if (!isHeld(start)) return Promise.resolve(first);
     if (closed) return Promise.reject(detachedError(config));
+    // A stopped actor neither emits nor completes for a new subscriber: the wait would never end.
+    if (session.actor.getSnapshot().status === 'stopped') return Promise.reject(sessionStoppedError());
     const settled$ = states$.pipe(
       scan((wait, state) => ({ state, sawRefreshing: wait.sawRefreshing || state.status === 'refreshing' }), first),
       filter((wait) => !isHeld(wait.state)),
