@@ -113,10 +113,12 @@ export class CallTracker {
 /**
  * Lets the system run until it is at rest, without moving the fake clock: zero-delay timers run,
  * the real event loop turns (msw answers over it), and this goes on until no call is on the wire
- * except held ones and nothing observable (`signature`) has changed for a few turns.
+ * except held ones and nothing observable (`signature`) has changed for two turns. With no call on
+ * the wire, what is left is promise callbacks (interceptors, the queue, storage writes), and those
+ * all run within one turn; a retry they start puts a call back on the wire.
  */
 export async function untilAtRest(isQuiet: () => boolean, signature: () => string): Promise<void> {
-  const QUIET_TURNS = 3;
+  const QUIET_TURNS = 2;
   const MAX_TURNS = 2_000;
   let quietTurns = 0;
   let last = '';
