@@ -1,0 +1,69 @@
+import type { AuthSession, AuthStatus } from '@authmachine/core';
+import { vi } from 'vitest';
+
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(reason: unknown): void;
+}
+
+/** A promise the test settles by hand: a gate that opens exactly when the test says so. */
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Resolves as soon as the session reaches `status` (at once if it is there already). */
+export function untilStatus(session: AuthSession, status: AuthStatus): Promise<void> {
+  return new Promise((resolve) => {
+    if (session.getSnapshot().status === status) {
+      resolve();
+      return;
+    }
+    const unsubscribe = session.subscribe((state) => {
+      if (state.status !== status) return;
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
+/** Every status the session passes through from now on, in order. */
+export function recordStatuses(session: AuthSession): AuthStatus[] {
+  const statuses: AuthStatus[] = [];
+  session.subscribe((state) => statuses.push(state.status));
+  return statuses;
+}
+
+/** Polls (every ms, real time) until `condition` holds; fails the test after 2 s. */
+export async function until(condition: () => boolean, what: string): Promise<void> {
+  await vi.waitFor(
+    () => {
+      if (!condition()) throw new Error(`Still waiting for: ${what}`);
+    },
+    { timeout: 2_000, interval: 1 },
+  );
+}
+
+/** A few real milliseconds: enough for a request that should not have been sent to reach the server. */
+export function pause(ms = 20): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Counts the 401s the adapter reported to the session. The adapter starts waiting right after it
+ * reports, so "n reported" means "n requests wait after their own 401".
+ */
+export function countTokenRejections(session: AuthSession): { readonly count: number } {
+  const spy = vi.spyOn(session, 'tokenRejected');
+  return {
+    get count() {
+      return spy.mock.calls.length;
+    },
+  };
+}
