@@ -1,0 +1,96 @@
+import { SessionExpiredError } from '@authmachine/core';
+import { describe, expect, it } from 'vitest';
+import type { RefreshBehaviour } from './support/fakeAuthApi.js';
+import { heldEndpoint } from './support/heldEndpoint.js';
+import { authorizationSentBy, httpStatusOf, inParallel, reasonsOf, rejectionOf } from './support/results.js';
+import { useFakeAuthServer } from './support/useFakeAuthServer.js';
+import { countTokenRejections, deferred, pause, until, untilStatus } from './support/waiting.js';
+
+const { start, server } = useFakeAuthServer();
+
+const sessionEndingAnswers: Array<{ answer: RefreshBehaviour; reply: string }> = [
+  { answer: 'rejected-401', reply: '401' },
+  { answer: 'invalid-grant', reply: '400 invalid_grant' },
+];
+
+describe('the refresh token is rejected: the session ends', () => {
+  it.each(sessionEndingAnswers)(
+    'refresh answers $reply: 10 waiting after their 401, 10 queued and 5 whose 401 comes late all reject with SessionExpiredError',
+    async ({ answer }) => {
+      const { api, session, fake } = await start({ session: { refreshTimeout: 5_000 } });
+      const K = 10; // in flight, answered 401 together: they wait for the refresh
+      const Q = 10; // made during the refresh: queued before sending
+      const L = 5; // sent with the old token, answered only after the session ended
+      const ended: unknown[] = [];
+      session.on('sessionExpired', ({ error }) => ended.push(error));
+      const rejections = countTokenRejections(session);
+      const slow = heldEndpoint(fake, '/api/slow');
+      server.use(slow.handler);
+
+      const late = inParallel(L, (i) => api.get(`/api/slow/${i}`));
+      await slow.untilArrived(L);
+      fake.refreshBehaviour = answer;
+      const refreshGate = deferred();
+      fake.holdRefreshUntil(refreshGate.promise);
+      fake.expireAccessToken();
+      fake.holdApiResponsesUntil(K);
+      const inFlight = inParallel(K, (i) => api.get(`/api/items/${i}`));
+      await untilStatus(session, 'refreshing');
+      const queued = inParallel(Q, (i) => api.get(`/api/queued/${i}`));
+      await until(() => rejections.count === K, `${K} requests reported their 401`);
+
+      refreshGate.resolve();
+      const waitingErrors = [...reasonsOf(await inFlight), ...reasonsOf(await queued)];
+      expect(session.getSnapshot()).toMatchObject({ status: 'expired', accessToken: null, isAuthenticated: false });
+
+      slow.release();
+      const lateErrors = reasonsOf(await late);
+
+      const errors = [...waitingErrors, ...lateErrors];
+      expect(errors).toHaveLength(K + Q + L);
+      for (const error of errors) expect(error).toBeInstanceOf(SessionExpiredError);
+      // One cause, one error: the app can tell it is the same end of session, told once by the event.
+      expect(ended).toHaveLength(1);
+      expect(new Set(errors)).toEqual(new Set(ended));
+      expect(fake.refreshCalls).toEqual([{ refreshToken: 'refresh-1', answered: answer }]);
+      // Queued requests were never sent; the others were sent once each, with the ended session's token.
+      expect(fake.apiRequests).toHaveLength(K + L);
+      expect(fake.authorizationsSeen()).toEqual(Array(K + L).fill('Bearer access-1'));
+
+      // After the end the next request goes out without a token, and refreshes nothing.
+      fake.refreshBehaviour = 'ok';
+      const after = await rejectionOf(api.get('/api/after'));
+      expect(httpStatusOf(after)).toBe(401);
+      expect(fake.apiRequests.at(-1)).toMatchObject({ path: '/api/after', authorization: null });
+      await pause();
+      expect(fake.refreshCalls).toHaveLength(1);
+      expect(ended).toHaveLength(1);
+      expect(session.getSnapshot().status).toBe('expired');
+    },
+  );
+});
+
+describe('a logout while requests wait after their 401', () => {
+  it('the 10 waiting requests reject with their own 401 and none is retried', async () => {
+    const { api, session, fake } = await start({ session: { refreshTimeout: 5_000 } });
+    const K = 10;
+    const rejections = countTokenRejections(session);
+    const refreshGate = deferred();
+    fake.holdRefreshUntil(refreshGate.promise);
+    fake.expireAccessToken();
+    fake.holdApiResponsesUntil(K);
+
+    const inFlight = inParallel(K, (i) => api.get(`/api/items/${i}`));
+    await until(() => rejections.count === K, `${K} requests reported their 401`);
+    await session.logout();
+
+    const errors = reasonsOf(await inFlight);
+    expect(errors.map(httpStatusOf)).toEqual(Array(K).fill(401));
+    expect(errors.map(authorizationSentBy)).toEqual(Array(K).fill('Bearer access-1'));
+    refreshGate.resolve();
+    await pause();
+    expect(fake.apiRequests).toHaveLength(K);
+    expect(fake.refreshCalls).toHaveLength(1);
+    expect(session.getSnapshot()).toMatchObject({ status: 'anonymous', accessToken: null });
+  });
+});
