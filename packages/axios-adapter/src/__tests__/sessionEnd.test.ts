@@ -2,7 +2,7 @@ import { SessionExpiredError } from '@authmachine/core';
 import { describe, expect, it } from 'vitest';
 import type { RefreshBehaviour } from './support/fakeAuthApi.js';
 import { heldEndpoint } from './support/heldEndpoint.js';
-import { authorizationSentBy, httpStatusOf, inParallel, reasonsOf, rejectionOf } from './support/results.js';
+import { authorizationSentBy, httpStatusOf, inParallel, reasonsOf, rejectionOf, valuesOf } from './support/results.js';
 import { useFakeAuthServer } from './support/useFakeAuthServer.js';
 import { countTokenRejections, deferred, pause, until, untilStatus } from './support/waiting.js';
 
@@ -68,6 +68,57 @@ describe('the refresh token is rejected: the session ends', () => {
       expect(session.getSnapshot().status).toBe('expired');
     },
   );
+});
+
+describe('a session without a refresh token', () => {
+  it('5 concurrent 401s end it at once: each rejects with SessionExpiredError, no refresh call, one sessionExpired', async () => {
+    const { api, session, fake } = await start({ loggedIn: false });
+    const K = 5;
+    const ended: unknown[] = [];
+    session.on('sessionExpired', ({ error }) => ended.push(error));
+    const { accessToken, expiresIn } = fake.issueTokens();
+    await session.login({ accessToken, expiresIn });
+    fake.expireAccessToken();
+    fake.holdApiResponsesUntil(K);
+
+    const errors = reasonsOf(await inParallel(K, (i) => api.get(`/api/items/${i}`)));
+
+    for (const error of errors) expect(error).toBeInstanceOf(SessionExpiredError);
+    expect(ended).toHaveLength(1);
+    expect(new Set(errors)).toEqual(new Set(ended));
+    expect(fake.refreshCalls).toEqual([]);
+    expect(fake.authorizationsSeen()).toEqual(Array(K).fill('Bearer access-1'));
+    expect(session.getSnapshot().status).toBe('expired');
+  });
+});
+
+describe('a 401 of the ended session that arrives after a new login', () => {
+  it('the 5 late requests are retried with the new login token and succeed', async () => {
+    const { api, session, fake } = await start();
+    const L = 5;
+    const slow = heldEndpoint(fake, '/api/slow');
+    server.use(slow.handler);
+
+    const late = inParallel(L, (i) => api.get(`/api/slow/${i}`));
+    await slow.untilArrived(L);
+    fake.refreshBehaviour = 'invalid-grant';
+    fake.expireAccessToken();
+    expect(await rejectionOf(api.get('/api/trigger'))).toBeInstanceOf(SessionExpiredError);
+    expect(session.getSnapshot().status).toBe('expired');
+    const { data } = await api.post('/auth/login', { user: 'me' }, { skipAuth: true });
+    await session.login(data);
+
+    slow.release();
+    const responses = valuesOf(await late);
+
+    expect(responses.map((response) => response.status)).toEqual(Array(L).fill(200));
+    expect(fake.refreshCalls).toEqual([{ refreshToken: 'refresh-1', answered: 'invalid-grant' }]);
+    const slowSeen = fake.apiRequests.filter((request) => request.path.startsWith('/api/slow/'));
+    expect(slowSeen.map((request) => request.authorization).sort()).toEqual([
+      ...Array(L).fill('Bearer access-1'),
+      ...Array(L).fill('Bearer access-2'),
+    ]);
+  });
 });
 
 describe('a logout while requests wait after their 401', () => {
