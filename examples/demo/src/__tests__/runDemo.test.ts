@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS, type DemoOptions, runDemo } from '../index.js';
+
+// A 1 s lifetime leaves half a second of slack to mid-life bursts on a loaded CI machine.
+const FAST: DemoOptions = { ...DEFAULT_OPTIONS, ttl: 1, bursts: 4, requests: 10 };
+
+describe('runDemo', () => {
+  it('keeps the session alive across expiries with one refresh each, then ends it cleanly (exit 0)', async () => {
+    const lines: string[] = [];
+    const result = await runDemo({ ...FAST, print: (line) => lines.push(line) });
+
+    // The demo's own output says best what went wrong.
+    if (result.problems.length > 0) console.log(lines.join('\n'));
+    expect(result.problems).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.server).toBeNull();
+    const { client, server, expiriesPlanned } = result.figures ?? expect.unreachable();
+    // Bursts: fresh, at expiry, mid-life, after expiry: two expiries planned. A loaded machine may
+    // cross one more (a burst outliving its token); each expiry still costs exactly one refresh.
+    expect(expiriesPlanned).toBe(2);
+    expect(server.expiredTokens).toBeGreaterThanOrEqual(2);
+    expect(server.refreshes).toBe(server.expiredTokens);
+    expect(server.reuseDetections).toBe(0);
+    expect(server.refreshFailures).toBe(1);
+    expect(client).toEqual({
+      sent: 50,
+      succeeded: 40,
+      sessionExpired: 10,
+      otherFailures: 0,
+      refreshCalls: server.refreshes + 1,
+      refreshed: server.refreshes,
+    });
+    expect(server.apiSucceeded).toBe(40);
+    // Every request of the at-expiry burst went out with the old token, and the server refused it.
+    expect(server.unauthorized).toBeGreaterThanOrEqual(10 + 10);
+
+    const output = lines.join('\n');
+    expect(output).toMatch(/burst 2\/4 \(at expiry\): 10 requests/);
+    expect(output).toMatch(/session authenticated → refreshing/);
+    expect(output).toMatch(/session refreshing → expired/);
+    expect(output).toMatch(/refresh calls answered \(server\) +(\d+) {2}\1: one per expiry crossed +ok/);
+    expect(output).toMatch(/reuse detections \(server\) +0 {2}0 +ok/);
+    expect(output).toContain('The demo behaved as expected.');
+    // Plain text for CI logs unless colours are asked for.
+    expect(output).not.toContain('\u001b[');
+    // About 2.5 s of scheduled bursts; the slack is for a loaded machine.
+  }, 20_000);
+
+  it('with serve, leaves the server running for an app to use', async () => {
+    const result = await runDemo({ ...FAST, bursts: 0, requests: 2, serve: true, print: () => undefined });
+    const { server } = result;
+    try {
+      expect(result.exitCode).toBe(0);
+      expect(server).not.toBeNull();
+      const login = await fetch(`${server?.url}/auth/login`, {
+        method: 'POST',
+        body: JSON.stringify({ username: 'grace', password: 'hopper' }),
+      });
+      expect(login.status).toBe(200);
+    } finally {
+      await server?.close();
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import { HELP, parseDemoArgs } from './demoOptions.js';
+import { runDemo } from './runDemo.js';
+
+// `pnpm demo [options]`: exit 0 when the run behaved, 1 when it did not, 2 on a usage error.
+const parsed = parseDemoArgs(process.argv.slice(2));
+if (parsed.kind === 'help') {
+  process.stdout.write(HELP);
+} else if (parsed.kind === 'error') {
+  process.stderr.write(`${parsed.message}\n\n${HELP}`);
+  process.exitCode = 2;
+} else {
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const result = await runDemo({ ...parsed.options, color }).catch((error: unknown) => {
+    // Only the server's start can throw here (a port in use); the run itself reports its problems.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`The demo could not start the auth server: ${message}. Try --port 0 for a free port.\n`);
+    return null;
+  });
+  process.exitCode = result?.exitCode ?? 1;
+  const server = result?.server;
+  if (server) {
+    // The React example will be served from here (runDemo's `app` option) and call this server.
+    console.log('');
+    console.log(
+      `Serving on ${server.url} until Ctrl-C. Users: ada/lovelace (scopes read, admin), grace/hopper (read).`,
+    );
+    console.log(`Admin key for POST /admin/revoke and POST /stats/reset (header X-Admin-Key): ${server.adminKey}`);
+    if (parsed.options.origins.length > 0) console.log(`Browser origins allowed: ${parsed.options.origins.join(', ')}`);
+    const stop = (): void => {
+      void server.close().then(() => process.exit());
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+}

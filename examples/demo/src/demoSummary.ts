@@ -1,0 +1,117 @@
+import type { AuthStatus } from '@authmachine/core';
+import type { AuthServerStats } from '@authmachine/example-server';
+import type { ClientCounters } from './demoClient.js';
+
+export interface DemoFigures {
+  client: ClientCounters;
+  server: AuthServerStats;
+  /** Bursts scheduled at or after their token's expiry. A slow machine may cross more expiries. */
+  expiriesPlanned: number;
+  sentBeforeRevoke: number;
+  succeededBeforeRevoke: number;
+  sentAfterRevoke: number;
+  statusAtEnd: AuthStatus;
+}
+
+export interface SummaryRow {
+  figure: string;
+  value: number | string;
+  /** What the value should be, and whether it is; absent for figures that are only informative. */
+  expected?: { text: string; met: boolean };
+}
+
+/** The summary's rows: what the client counted, what the server's /stats says, and what to expect. */
+export function summaryRows(f: DemoFigures): SummaryRow[] {
+  const { client, server } = f;
+  const expect = (met: boolean, text: string) => ({ met, text });
+  return [
+    { figure: 'API requests sent (client)', value: client.sent },
+    {
+      figure: '  succeeded (client)',
+      value: client.succeeded,
+      expected: expect(
+        f.succeededBeforeRevoke === f.sentBeforeRevoke && client.succeeded === f.sentBeforeRevoke,
+        `${f.sentBeforeRevoke}: every request before the revoke`,
+      ),
+    },
+    {
+      figure: '  succeeded (server: 2xx on /api)',
+      value: server.apiSucceeded,
+      expected: expect(server.apiSucceeded === client.succeeded, `${client.succeeded}: the same requests`),
+    },
+    {
+      figure: '  failed with SessionExpiredError',
+      value: client.sessionExpired,
+      expected: expect(
+        client.sessionExpired === f.sentAfterRevoke,
+        `${f.sentAfterRevoke}: only after the session ended`,
+      ),
+    },
+    { figure: '  failed otherwise', value: client.otherFailures, expected: expect(client.otherFailures === 0, '0') },
+    { figure: 'API requests served (server)', value: server.apiRequests },
+    { figure: '401s served (server)', value: server.unauthorized },
+    {
+      figure: 'expiries crossed (server)',
+      value: server.expiredTokens,
+      expected: expect(
+        server.expiredTokens >= f.expiriesPlanned,
+        `${f.expiriesPlanned}: the bursts at or after expiry`,
+      ),
+    },
+    {
+      figure: 'refresh calls answered (server)',
+      value: server.refreshes,
+      expected: expect(server.refreshes === server.expiredTokens, `${server.expiredTokens}: one per expiry crossed`),
+    },
+    {
+      figure: 'new tokens received (client)',
+      value: client.refreshed,
+      expected: expect(client.refreshed === server.refreshes, `${server.refreshes}: one per refresh`),
+    },
+    {
+      figure: 'refreshes rejected (server)',
+      value: server.refreshFailures,
+      expected: expect(server.refreshFailures === 1, '1: the one after the revoke'),
+    },
+    {
+      figure: 'reuse detections (server)',
+      value: server.reuseDetections,
+      expected: expect(server.reuseDetections === 0, '0'),
+    },
+    {
+      figure: 'session status at the end',
+      value: f.statusAtEnd,
+      expected: expect(f.statusAtEnd === 'expired', 'expired'),
+    },
+  ];
+}
+
+/**
+ * What went wrong, one sentence per unmet expectation; empty when the run behaved. More expiries
+ * than planned is no fault (a busy machine ran late); a refresh count that differs from the
+ * expiries crossed is.
+ */
+export function problemsOf(rows: readonly SummaryRow[]): string[] {
+  return rows
+    .filter((row) => row.expected && !row.expected.met)
+    .map((row) => `${row.figure.trim()} is ${row.value}, expected ${row.expected?.text}`);
+}
+
+/** The rows as an aligned plain-text table; `mark` decorates the ok/FAIL column (colours on a TTY). */
+export function formatSummary(rows: readonly SummaryRow[], mark: (met: boolean, text: string) => string): string[] {
+  const header = ['figure', 'value', 'expected'];
+  const cells = rows.map((row) => [row.figure, String(row.value), row.expected?.text ?? '']);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...cells.map((cell) => cell[column]?.length ?? 0)),
+  );
+  const line = (cell: string[]) =>
+    [cell[0]?.padEnd(widths[0] ?? 0), cell[1]?.padStart(widths[1] ?? 0), cell[2]?.padEnd(widths[2] ?? 0)].join('  ');
+  return [
+    line(header).trimEnd(),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...rows.map((row, index) => {
+      const text = line(cells[index] ?? []);
+      return row.expected ? `${text}  ${mark(row.expected.met, row.expected.met ? 'ok' : 'FAIL')}` : text.trimEnd();
+    }),
+  ];
+}
