@@ -1,0 +1,21 @@
+import { AuthProvider } from '@authmachine/react';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { readAppConfig } from './appConfig.js';
+import { createAuthClient } from './authClient.js';
+import { ApiContext } from './authClientContext.js';
+
+const { session, api } = createAuthClient(readAppConfig(window.location));
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <AuthProvider session={session}>
+      <ApiContext.Provider value={api}>
+        <App />
+      </ApiContext.Provider>
+    </AuthProvider>
+  </StrictMode>,
+);
