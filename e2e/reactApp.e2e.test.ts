@@ -1,9 +1,8 @@
-import { type RunningAuthServer, startAuthServer } from '@authmachine/example-server';
+import { buildReactApp } from '@authmachine/example-react-app/build';
+import { type RunningAuthServer, startAuthServer, staticFiles } from '@authmachine/example-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium, saveScreenshot } from './support/browser.js';
-import { buildReactApp } from './support/reactApp.js';
-import { staticFiles } from './support/staticFiles.js';
 
 // The React example in real Chromium against the reference server (real JWTs, rotating refresh
 // tokens with reuse detection), which also serves the built app, so the app's API is same-origin.

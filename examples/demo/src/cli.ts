@@ -1,3 +1,5 @@
+import { buildReactApp } from '@authmachine/example-react-app/build';
+import { staticFiles } from '@authmachine/example-server';
 import { HELP, parseDemoArgs } from './demoOptions.js';
 import { runDemo } from './runDemo.js';
 
@@ -10,7 +12,9 @@ if (parsed.kind === 'help') {
   process.exitCode = 2;
 } else {
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const result = await runDemo({ ...parsed.options, color }).catch((error: unknown) => {
+  // With --serve the server also serves the React example, built from source: same origin, no CORS.
+  const app = parsed.options.serve ? staticFiles(await buildReactApp()) : undefined;
+  const result = await runDemo({ ...parsed.options, color, ...(app ? { app } : {}) }).catch((error: unknown) => {
     // Only the server's start can throw here (a port in use); the run itself reports its problems.
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`The demo could not start the auth server: ${message}. Try --port 0 for a free port.\n`);
@@ -19,10 +23,12 @@ if (parsed.kind === 'help') {
   process.exitCode = result?.exitCode ?? 1;
   const server = result?.server;
   if (server) {
-    // The React example will be served from here (runDemo's `app` option) and call this server.
     console.log('');
     console.log(
-      `Serving on ${server.url} until Ctrl-C. Users: ada/lovelace (scopes read, admin), grace/hopper (read).`,
+      `Serving the React example and its API on ${server.url} until Ctrl-C. Users: ada/lovelace (scopes read, admin), grace/hopper (read).`,
+    );
+    console.log(
+      `Try ${server.url}/?storage=local (tokens survive a reload) or ${server.url}/?proactive=off (refresh on 401 only).`,
     );
     console.log(`Admin key for POST /admin/revoke and POST /stats/reset (header X-Admin-Key): ${server.adminKey}`);
     if (parsed.options.origins.length > 0) console.log(`Browser origins allowed: ${parsed.options.origins.join(', ')}`);

@@ -5,5 +5,6 @@ export type { AuthServerOptions, FallbackHandler } from './serverOptions.js';
 export type { AuthServerStats } from './serverStats.js';
 export type { RunningAuthServer } from './startAuthServer.js';
 export { startAuthServer } from './startAuthServer.js';
+export { staticFiles } from './staticFiles.js';
 export type { DemoUser } from './users.js';
 export { DEFAULT_USERS } from './users.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import type { FallbackHandler } from './serverOptions.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -11,9 +11,13 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** Serves a built single-page app from `folder`; unknown paths get index.html, as SPAs expect. */
-export function staticFiles(folder: string): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+/**
+ * Serves a built single-page app from `folder` as the server's `fallback`, so that the app and its
+ * API share one origin (no CORS). Unknown paths without an extension get index.html, as SPAs expect.
+ */
+export function staticFiles(folder: string): FallbackHandler {
   return async (request, response) => {
+    // normalize() of a rooted path cannot climb above the root: `/../x` becomes `/x`.
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
     const file = path.endsWith('/') || extname(path) === '' ? '/index.html' : path;
     try {
