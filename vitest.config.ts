@@ -22,7 +22,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.{ts,tsx}', 'examples/*/src/**/*.test.ts', 'docs/scripts/**/*.test.ts', 'bench/src/**/*.test.ts', '*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.{ts,tsx}',
+            'examples/*/src/**/*.test.ts',
+            'docs/scripts/**/*.test.ts',
+            'bench/src/**/*.test.ts',
+            '*.test.ts',
+          ],
           exclude: [reactAdapterTests, '**/node_modules/**'],
           typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
         },
