@@ -1,0 +1,94 @@
+// @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { formatFigure } from '../figure.js';
+import { renderRefreshStormSvg } from '../refreshStormChart.js';
+import { CHART_FILE_NAME, renderDocsPage } from '../renderDocsPage.js';
+import type { BenchResults } from '../results.js';
+
+// A path, not a URL object: under jsdom the global URL is jsdom's, which node:fs does not take.
+const fixturePath = join(dirname(fileURLToPath(import.meta.url)), 'fixtureResults.json');
+const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as BenchResults;
+
+/** Every number in the JSON, with the path it sits at (for a readable failure). */
+function figuresIn(value: unknown, path = '$'): Array<{ path: string; value: number }> {
+  if (typeof value === 'number') return [{ path, value }];
+  if (Array.isArray(value)) return value.flatMap((item, i) => figuresIn(item, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => figuresIn(item, `${path}.${key}`));
+  }
+  return [];
+}
+
+describe('renderRefreshStormSvg', () => {
+  const svg = renderRefreshStormSvg(fixture.refreshStorm);
+  const document = new DOMParser().parseFromString(svg, 'image/svg+xml');
+
+  it('is a well-formed SVG document', () => {
+    expect(document.getElementsByTagName('parsererror')).toHaveLength(0);
+    expect(document.documentElement.tagName).toBe('svg');
+    expect(document.documentElement.getAttribute('xmlns')).toBe('http://www.w3.org/2000/svg');
+    expect(document.documentElement.getAttribute('viewBox')).toMatch(/^0 0 \d+ \d+$/);
+  });
+
+  it('draws one series per library, with one point per N', () => {
+    const series = [...document.querySelectorAll('g.series')];
+    expect(series.map((group) => group.getAttribute('data-library'))).toEqual([
+      'authmachine',
+      'axios-auth-refresh',
+      'axios-auth-refresh-no-dedup',
+    ]);
+    for (const group of series) {
+      const points = group.querySelector('polyline')?.getAttribute('points')?.trim().split(/\s+/) ?? [];
+      expect(points).toHaveLength(4);
+      for (const point of points) expect(point).toMatch(/^\d+(\.\d+)?,\d+(\.\d+)?$/);
+      expect(group.querySelectorAll('circle')).toHaveLength(4);
+    }
+  });
+
+  it('puts slower runs higher: the 10,000 point of a slower library sits above a faster one', () => {
+    const lastY = (library: string): number => {
+      const circles = document.querySelectorAll(`g.series[data-library="${library}"] circle`);
+      return Number(circles[circles.length - 1]?.getAttribute('cy'));
+    };
+    expect(lastY('authmachine')).toBeLessThan(lastY('axios-auth-refresh'));
+  });
+
+  it('names every library in its legend', () => {
+    const text = document.documentElement.textContent ?? '';
+    for (const row of fixture.refreshStorm.rows) expect(text).toContain(row.label);
+  });
+});
+
+describe('renderDocsPage', () => {
+  const page = renderDocsPage(fixture);
+
+  it('contains every figure of the JSON', () => {
+    const figures = figuresIn(fixture);
+    expect(figures.length).toBeGreaterThan(100);
+    const missing = figures.filter(({ value }) => !page.includes(formatFigure(value)));
+    expect(missing).toEqual([]);
+  });
+
+  it('writes figures as the tables print them', () => {
+    expect(page).toContain('| 29.03× | 1× | authmachine | 10,000 | 1 | 10,000 | 0 | 8,765.4 | 3 |');
+    expect(page).toContain('| 1.09× | axios-auth-refresh (defaults) | 19,777 | 1.3 | 17,888 | 75,999 |');
+  });
+
+  it('shows the chart, every label, every bundle entry and the goals as measured', () => {
+    expect(page).toContain(`](/${CHART_FILE_NAME})`);
+    for (const label of new Set(fixture.refreshStorm.rows.map((row) => row.label))) expect(page).toContain(label);
+    for (const row of fixture.bundle.rows) expect(page).toContain(row.name);
+    expect(page).toContain('A fixture note.');
+    // 29.03× growth and an exceeded budget are missed goals in this fixture.
+    expect(page).toMatch(/\| NO \| 10,000 waiting requests released in time linear in N/);
+    expect(page).toMatch(/\| NO \| every bundle within its size-limit budget/);
+  });
+
+  it('starts with frontmatter and says it is generated', () => {
+    expect(page.startsWith('---\ntitle: Benchmarks\n---\n')).toBe(true);
+    expect(page).toContain('pnpm bench --json');
+  });
+});

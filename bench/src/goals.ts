@@ -1,0 +1,73 @@
+import { formatFigure as f } from './figure.js';
+import type { BenchResults, RefreshStormRow } from './results.js';
+import type { Table } from './table.js';
+
+/** Growth from N/10 to N still read as linear: 10, plus 10 % for run-to-run noise. */
+export const LINEAR_GROWTH_LIMIT = 11;
+
+export interface Goal {
+  goal: string;
+  met: boolean;
+  figures: string;
+}
+
+/** The issue's goals, read off one run's results for authmachine: reported, never asserted. */
+export function goalsOf(results: BenchResults): Goal[] {
+  const happy = new Map(results.happyPath.rows.map((row) => [row.id, row]));
+  const bare = happy.get('bare-axios');
+  const ours = happy.get('authmachine');
+  const theirs = happy.get('axios-auth-refresh');
+  const overhead = (ns: number | undefined): number => (ns ?? Number.NaN) - (bare?.nsPerRequest ?? Number.NaN);
+
+  const storm = results.refreshStorm.rows.filter((row) => row.id === 'authmachine');
+  const largest = storm.at(-1);
+  const beforeLargest = storm.at(-2);
+  const memory = results.memory.rows.find((row) => row.id === 'authmachine');
+
+  return [
+    {
+      goal: "overhead per request no worse than axios-auth-refresh's",
+      met: overhead(ours?.nsPerRequest) <= overhead(theirs?.nsPerRequest),
+      figures: `authmachine +${f(overhead(ours?.nsPerRequest))} ns (${f(ours?.ratioToBare ?? Number.NaN)}× bare), axios-auth-refresh +${f(overhead(theirs?.nsPerRequest))} ns (${f(theirs?.ratioToBare ?? Number.NaN)}× bare)`,
+    },
+    {
+      goal: 'exactly one refresh per expiry for every N, every request succeeding',
+      met: storm.length > 0 && storm.every((row) => row.refreshCalls === 1 && row.succeeded === row.n),
+      figures: storm.map(stormFigures).join('; '),
+    },
+    {
+      goal: `${f(largest?.n ?? Number.NaN)} waiting requests released in time linear in N (growth ≤ ${f(LINEAR_GROWTH_LIMIT)}×)`,
+      met: largest?.growth !== null && largest?.growth !== undefined && largest.growth <= LINEAR_GROWTH_LIMIT,
+      figures: `${f(beforeLargest?.n ?? Number.NaN)} → ${f(largest?.n ?? Number.NaN)}: ${f(beforeLargest?.settleMs ?? Number.NaN)} ms → ${f(largest?.settleMs ?? Number.NaN)} ms, ${f(largest?.growth ?? Number.NaN)}×`,
+    },
+    {
+      goal: 'no heap growth beyond noise over refresh cycles',
+      met: memory !== undefined && memory.laterGrowthKB < results.memory.laterGrowthNoiseKB,
+      figures: memory
+        ? `${f(results.memory.fewCycles)} → ${f(results.memory.manyCycles)} cycles: ${f(memory.growthKB)} KB (${f(memory.bytesPerCycle)} B/cycle); ${f(results.memory.manyCycles)} → ${f(results.memory.manyCycles * 2)}: ${f(memory.laterGrowthKB)} KB`
+        : 'not measured',
+    },
+    {
+      goal: 'every bundle within its size-limit budget',
+      met: results.bundle.rows.length > 0 && results.bundle.rows.every((row) => row.passed),
+      figures: results.bundle.rows.map((row) => `${f(row.sizeBytes)} / ${f(row.budgetBytes)} B`).join(', '),
+    },
+  ];
+}
+
+function stormFigures(row: RefreshStormRow): string {
+  return `N = ${f(row.n)}: ${f(row.refreshCalls)} refresh, ${f(row.succeeded)} succeeded`;
+}
+
+export function goalsTable(goals: readonly Goal[]): Table {
+  return {
+    title: 'Goals (authmachine; reported, not asserted)',
+    columns: [
+      { header: 'met', align: 'left' },
+      { header: 'goal', align: 'left' },
+      { header: 'figures', align: 'left' },
+    ],
+    rows: goals.map((goal) => [goal.met ? 'yes' : 'NO', goal.goal, goal.figures]),
+    notes: [],
+  };
+}

@@ -1,0 +1,120 @@
+import { cpus } from 'node:os';
+import { runBundleSize } from './bundleSize.js';
+import { canCollectGarbage } from './collectGarbage.js';
+import { goalsOf, goalsTable } from './goals.js';
+import { runHappyPath } from './happyPath.js';
+import { runMemory } from './memory.js';
+import { runRefreshStorm } from './refreshStorm.js';
+import type { BenchEnvironment, BenchResults } from './results.js';
+import { bundleTable, happyPathTable, memoryTable, refreshStormTable } from './resultTables.js';
+import { formatTextTable, type Table } from './table.js';
+import { writeResults } from './writeResults.js';
+
+const BENCHMARKS = ['happy', 'storm', 'memory', 'bundle'] as const;
+type BenchmarkName = (typeof BENCHMARKS)[number];
+
+const USAGE = `pnpm bench [--json] [--quick] [--only=${BENCHMARKS.join(',')}]
+
+  --json    also write bench/results/latest.json, docs/benchmarks.md and docs/public/bench-refresh-storm.svg
+  --quick   smaller sizes and fewer rounds, to try a change (not with --json)
+  --only    run some benchmarks only (not with --json)`;
+
+function parseArgs(args: string[]): { json: boolean; quick: boolean; only: Set<BenchmarkName> } {
+  const only = new Set<BenchmarkName>(BENCHMARKS);
+  let json = false;
+  let quick = false;
+  for (const arg of args) {
+    if (arg === '--json') json = true;
+    else if (arg === '--quick') quick = true;
+    else if (arg.startsWith('--only=')) {
+      only.clear();
+      for (const name of arg.slice('--only='.length).split(',')) {
+        if (!BENCHMARKS.includes(name as BenchmarkName)) fail(`unknown benchmark "${name}"`);
+        only.add(name as BenchmarkName);
+      }
+    } else fail(arg === '--help' || arg === '-h' ? '' : `unknown argument "${arg}"`);
+  }
+  if (json && (quick || only.size < BENCHMARKS.length)) fail('--json records a full default run: drop --quick/--only');
+  if (only.has('memory') && !canCollectGarbage)
+    fail('the memory benchmark needs node --expose-gc (pnpm bench sets it)');
+  return { json, quick, only };
+}
+
+function fail(message: string): never {
+  if (message) console.error(`${message}\n`);
+  console.error(USAGE);
+  process.exit(message ? 1 : 0);
+}
+
+function environment(): BenchEnvironment {
+  const cores = cpus();
+  return {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpu: cores[0]?.model.trim() ?? 'unknown',
+    cores: cores.length,
+  };
+}
+
+function print(table: Table): void {
+  console.log(`${formatTextTable(table)}\n`);
+}
+
+async function step<T>(label: string, run: () => T | Promise<T>): Promise<T> {
+  console.error(`… ${label}`);
+  return run();
+}
+
+async function main(): Promise<void> {
+  const { json, quick, only } = parseArgs(process.argv.slice(2));
+  const env = environment();
+  console.log(`authmachine benchmarks: Node ${env.node}, ${env.platform}, ${env.cores} × ${env.cpu}\n`);
+
+  const happyPath = only.has('happy')
+    ? await step('1/4 happy path (about 10 s)', () =>
+        runHappyPath(quick ? { rounds: 1, timeMs: 200 } : { rounds: 3, timeMs: 500 }),
+      )
+    : undefined;
+  if (happyPath) print(happyPathTable(happyPath));
+
+  const refreshStorm = only.has('storm')
+    ? await step('2/4 refresh storm (about 40 s)', () =>
+        runRefreshStorm(
+          quick
+            ? { sizes: [10, 100, 1_000], refreshDelayMs: 20, runsFor: () => 1 }
+            : { sizes: [10, 100, 1_000, 10_000], refreshDelayMs: 20, runsFor: (n) => (n >= 1_000 ? 3 : 5) },
+        ),
+      )
+    : undefined;
+  if (refreshStorm) print(refreshStormTable(refreshStorm));
+
+  const memory = only.has('memory')
+    ? await step('3/4 memory (about 20 s)', () =>
+        runMemory(
+          quick
+            ? { warmupCycles: 200, fewCycles: 100, manyCycles: 1_000 }
+            : { warmupCycles: 1_000, fewCycles: 100, manyCycles: 10_000 },
+        ),
+      )
+    : undefined;
+  if (memory) print(memoryTable(memory));
+
+  const bundle = only.has('bundle') ? await step('4/4 bundle size', runBundleSize) : undefined;
+  if (bundle) print(bundleTable(bundle));
+
+  if (!happyPath || !refreshStorm || !memory || !bundle) return;
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    environment: env,
+    happyPath,
+    refreshStorm,
+    memory,
+    bundle,
+  };
+  print(goalsTable(goalsOf(results)));
+  if (json) {
+    for (const path of await writeResults(results)) console.log(`wrote ${path}`);
+  }
+}
+
+await main();
