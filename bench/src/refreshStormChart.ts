@@ -88,7 +88,7 @@ export function renderRefreshStormSvg(result: RefreshStormResult): string {
     `<text class="axis-title" x="${PLOT.left}" y="28">${escapeXml(title)}</text>`,
     ...grid,
     guide
-      ? `<g class="guide-group"><polyline class="guide" points="${px(x(guide.from.n))},${px(y(guide.from.ms))} ${px(x(guide.to.n))},${px(y(guide.to.ms))}"/><text class="tick" x="${px(x(guide.to.n) - 8)}" y="${px(y(guide.to.ms) + 4)}" text-anchor="end">linear from N = ${escapeXml(formatFigure(guide.from.n))}</text></g>`
+      ? `<g class="guide-group"><polyline class="guide" points="${px(x(guide.from.n))},${px(y(guide.from.ms))} ${px(x(guide.to.n))},${px(y(guide.to.ms))}"/><text class="tick" x="${px(x(guide.to.n) - 8)}" y="${px(y(guide.to.ms) - 10)}" text-anchor="end">linear from N = ${escapeXml(formatFigure(guide.from.n))}</text></g>`
       : '',
     ...lines,
     `<text class="axis-title" x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 36}" text-anchor="middle">N concurrent requests</text>`,

@@ -17,7 +17,7 @@ export async function writeDocsPage(results: BenchResults): Promise<string[]> {
   return [page, chart];
 }
 
-// `pnpm --dir bench docs`: regenerate the page from the committed reference run, without measuring.
+// `pnpm --dir bench render-docs`: regenerate the page from the committed reference run, without measuring.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const results = JSON.parse(await readFile(RESULTS, 'utf8')) as BenchResults;
   for (const path of await writeDocsPage(results)) console.log(`wrote ${path}`);
