@@ -18,6 +18,7 @@ export function goalsOf(results: BenchResults): Goal[] {
   const ours = happy.get('authmachine');
   const theirs = happy.get('axios-auth-refresh');
   const overhead = (ns: number | undefined): number => (ns ?? Number.NaN) - (bare?.nsPerRequest ?? Number.NaN);
+  const signed = (ns: number): string => `${ns >= 0 ? '+' : ''}${f(ns)}`;
 
   const storm = results.refreshStorm.rows.filter((row) => row.id === 'authmachine');
   const largest = storm.at(-1);
@@ -28,7 +29,7 @@ export function goalsOf(results: BenchResults): Goal[] {
     {
       goal: "overhead per request no worse than axios-auth-refresh's",
       met: overhead(ours?.nsPerRequest) <= overhead(theirs?.nsPerRequest),
-      figures: `authmachine +${f(overhead(ours?.nsPerRequest))} ns (${f(ours?.ratioToBare ?? Number.NaN)}× bare), axios-auth-refresh +${f(overhead(theirs?.nsPerRequest))} ns (${f(theirs?.ratioToBare ?? Number.NaN)}× bare)`,
+      figures: `authmachine ${signed(overhead(ours?.nsPerRequest))} ns (${f(ours?.ratioToBare ?? Number.NaN)}× bare), axios-auth-refresh ${signed(overhead(theirs?.nsPerRequest))} ns (${f(theirs?.ratioToBare ?? Number.NaN)}× bare)`,
     },
     {
       goal: 'exactly one refresh per expiry for every N, every request succeeding',
