@@ -1,6 +1,7 @@
 import { AuthError, type AuthSession, type AuthState, toAuthState } from '@authmachine/core';
 import { CanceledError, type InternalAxiosRequestConfig } from 'axios';
 import {
+  distinctUntilChanged,
   filter,
   firstValueFrom,
   from,
@@ -51,6 +52,9 @@ export function createRequestQueue(session: AuthSession, options: { queueTimeout
   let closed = false;
   const states$ = from(session.actor).pipe(
     map(toAuthState),
+    // An event the machine ignores (a 401 for the token being refreshed) still emits a snapshot:
+    // only changes may reach the waiters, or N queued 401s cost O(N²) in their scans.
+    distinctUntilChanged(isSameState),
     takeUntil(closed$),
     share({ connector: () => new FanOutSubject<AuthState>() }),
   );
@@ -84,6 +88,10 @@ export function createRequestQueue(session: AuthSession, options: { queueTimeout
       closed$.complete();
     },
   };
+}
+
+function isSameState(a: AuthState, b: AuthState): boolean {
+  return a.status === b.status && a.accessToken === b.accessToken && a.expiresAt === b.expiresAt && a.error === b.error;
 }
 
 function timeoutAfter(ms: number): OperatorFunction<SettledWait, SettledWait> {
