@@ -33,6 +33,7 @@ export default defineConfig({
           { text: 'Axios adapter', link: '/guide/axios' },
           { text: 'React adapter', link: '/guide/react' },
           { text: 'Storage and security', link: '/guide/storage-security' },
+          { text: 'Cross-tab sessions', link: '/guide/cross-tab' },
           { text: 'Server requirements', link: '/guide/server' },
           { text: 'Testing your app', link: '/guide/testing' },
         ],

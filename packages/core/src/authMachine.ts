@@ -38,7 +38,10 @@ export type LoginFunction = () => Promise<SessionTokens>;
 export type AuthMachineEvent =
   | { type: 'LOGIN'; loginId: number; tokens: SessionTokens }
   | { type: 'LOGIN'; loginId: number; login: LoginFunction }
-  | { type: 'LOGOUT' }
+  /** `fromOtherTab`: another tab logged out (cross-tab sync); it is not announced back. */
+  | { type: 'LOGOUT'; fromOtherTab?: boolean }
+  /** Another tab of the app logged in or refreshed (cross-tab sync): adopt its tokens. */
+  | { type: 'TOKENS_SYNCED'; tokens: SessionTokens }
   | { type: 'TOKEN_REJECTED'; accessToken: string }
   | { type: 'REFRESH' };
 
@@ -81,6 +84,9 @@ export const authMachine = setup({
     // Storage writes; createAuthSession supplies them (queued, so a logout's clear lands last).
     persistTokens: () => undefined,
     clearStoredTokens: () => undefined,
+    // Cross-tab announcements; createAuthSession supplies them when the `crossTab` option is on.
+    announceTokens: (_, _tokens: SessionTokens) => undefined,
+    announceLogout: () => undefined,
     storeTokens: assign(({ context }, tokens: SessionTokens) => ({
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
@@ -119,6 +125,7 @@ export const authMachine = setup({
   },
   guards: {
     hasLoginFunction: ({ event }) => event.type === 'LOGIN' && 'login' in event,
+    isFromOtherTab: ({ event }) => event.type === 'LOGOUT' && event.fromOtherTab === true,
     isCurrentToken: ({ context, event }) =>
       event.type === 'TOKEN_REJECTED' && event.accessToken === context.accessToken,
     hasRefreshToken: ({ context }) => context.refreshToken !== null,
@@ -162,14 +169,22 @@ export const authMachine = setup({
           assign({ loginId: ({ event }) => event.loginId }),
           { type: 'storeTokens', params: ({ event }) => tokensOf(event) },
           'persistTokens',
+          { type: 'announceTokens', params: ({ event }) => tokensOf(event) },
           'emitLoggedIn',
         ],
       },
     ],
-    LOGOUT: {
-      target: '.anonymous',
-      actions: ['forgetSession', 'clearStoredTokens', 'emitLoggedOut'],
-    },
+    LOGOUT: [
+      {
+        guard: 'isFromOtherTab',
+        target: '.anonymous',
+        actions: ['forgetSession', 'clearStoredTokens', 'emitLoggedOut'],
+      },
+      {
+        target: '.anonymous',
+        actions: ['forgetSession', 'clearStoredTokens', 'announceLogout', 'emitLoggedOut'],
+      },
+    ],
   },
   states: {
     restoring: {
@@ -203,7 +218,9 @@ export const authMachine = setup({
         },
       },
     },
-    anonymous: {},
+    anonymous: {
+      on: { TOKENS_SYNCED: { target: 'authenticated', actions: adoptTokens('emitLoggedIn') } },
+    },
     authenticating: {
       invoke: {
         src: 'loginTokens',
@@ -214,7 +231,12 @@ export const authMachine = setup({
         },
         onDone: {
           target: 'authenticated',
-          actions: [{ type: 'storeTokens', params: ({ event }) => event.output }, 'persistTokens', 'emitLoggedIn'],
+          actions: [
+            { type: 'storeTokens', params: ({ event }) => event.output },
+            'persistTokens',
+            { type: 'announceTokens', params: ({ event }) => event.output },
+            'emitLoggedIn',
+          ],
         },
         onError: {
           target: 'anonymous',
@@ -239,6 +261,8 @@ export const authMachine = setup({
         refreshNotScheduled: {},
       },
       on: {
+        // Another tab refreshed (or logged in again): its tokens replace ours, and the timer restarts.
+        TOKENS_SYNCED: { target: 'authenticated', reenter: true, actions: adoptTokens('emitRefreshed') },
         // A 401 for an older token (a late answer) must not start a refresh: only the current one.
         TOKEN_REJECTED: [
           { guard: and(['isCurrentToken', 'hasRefreshToken']), target: 'refreshing' },
@@ -265,6 +289,8 @@ export const authMachine = setup({
     },
     refreshing: {
       entry: 'startRefresh',
+      // Another tab finished the refresh first: leaving `calling` aborts ours (and its lock request).
+      on: { TOKENS_SYNCED: { target: 'authenticated', actions: adoptTokens('emitRefreshed') } },
       initial: 'calling',
       states: {
         calling: {
@@ -273,7 +299,12 @@ export const authMachine = setup({
             input: ({ context }) => ({ refreshToken: context.refreshToken ?? '' }),
             onDone: {
               target: '#auth.authenticated',
-              actions: [{ type: 'storeTokens', params: ({ event }) => event.output }, 'persistTokens', 'emitRefreshed'],
+              actions: [
+                { type: 'storeTokens', params: ({ event }) => event.output },
+                'persistTokens',
+                { type: 'announceTokens', params: ({ event }) => event.output },
+                'emitRefreshed',
+              ],
             },
             onError: [
               {
@@ -320,9 +351,25 @@ export const authMachine = setup({
     },
     expired: {
       entry: ['forgetTokens', 'clearStoredTokens', 'emitSessionExpired'],
+      // Another tab logged in again: this one follows.
+      on: { TOKENS_SYNCED: { target: 'authenticated', actions: adoptTokens('emitLoggedIn') } },
     },
   },
 });
+
+/** Tokens from another tab: stored and persisted here, never announced back. */
+function adoptTokens(emitted: 'emitLoggedIn' | 'emitRefreshed') {
+  return [
+    { type: 'storeTokens', params: ({ event }: { event: AuthMachineEvent }) => syncedTokensOf(event) },
+    'persistTokens',
+    emitted,
+  ] as const;
+}
+
+function syncedTokensOf(event: AuthMachineEvent): SessionTokens {
+  assertEvent(event, 'TOKENS_SYNCED');
+  return event.tokens;
+}
 
 function tokensOf(event: AuthMachineEvent): SessionTokens {
   assertEvent(event, 'LOGIN');

@@ -1,6 +1,7 @@
 import { createActor, fromPromise } from 'xstate';
 import { authMachine } from './authMachine.js';
 import { type AuthSnapshot, isSameAuthState, statusOf, toAuthState } from './authState.js';
+import { createCrossTabSync } from './crossTab/crossTabSync.js';
 import { AuthError, InvalidTokenResponseError, SessionExpiredError } from './errors.js';
 import { callSafely, createEventHub } from './eventHub.js';
 import { isSessionEndedByDefault } from './isSessionEnded.js';
@@ -38,6 +39,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const isSessionEnded = options.isSessionEnded ?? isSessionEndedByDefault;
   const storageWrites = createSerialQueue();
   const events = createEventHub<AuthEventMap>();
+  const crossTab = createCrossTabSync(options.crossTab);
 
   const writeStorage = (operation: () => unknown): void => {
     storageWrites.run(operation).catch((cause: unknown) => {
@@ -52,9 +54,10 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const machine = authMachine.provide({
     actors: {
       restoreTokens: fromPromise(() => readStoredTokens(storage, now)),
-      refreshTokens: fromPromise<SessionTokens, { refreshToken: string }>(async ({ input, signal }) => {
-        const result = await options.refresh({ refreshToken: input.refreshToken, signal });
-        return toSessionTokens(result, now(), input.refreshToken);
+      refreshTokens: fromPromise<SessionTokens, { refreshToken: string }>(({ input: { refreshToken }, signal }) => {
+        const call = async (): Promise<SessionTokens> =>
+          toSessionTokens(await options.refresh({ refreshToken, signal }), now(), refreshToken);
+        return crossTab ? crossTab.refresh(refreshToken, signal, call) : call();
       }),
     },
     actions: {
@@ -64,6 +67,8 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
         writeStorage(() => storage.set(tokens));
       },
       clearStoredTokens: () => writeStorage(() => storage.clear()),
+      announceTokens: (_, tokens: SessionTokens) => crossTab?.announceTokens(tokens),
+      announceLogout: () => crossTab?.announceLogout(),
     },
     guards: {
       // An app's predicate that throws must not crash the machine: treat its answer as "not ended".
@@ -93,6 +98,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const snapshotSubscription = actor.subscribe({
     next: (snapshot) => {
       const next = toAuthState(snapshot);
+      if (state.status === 'restoring' && next.status !== 'restoring') crossTab?.restored(next.status);
       if (!isSameAuthState(state, next)) {
         state = next;
         for (const listener of [...listeners]) callSafely(() => listener(state));
@@ -109,6 +115,11 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     events.emit(type, payload as never);
   });
   actor.start();
+  crossTab?.connect({
+    status: () => statusOf(actor.getSnapshot()),
+    accessToken: () => actor.getSnapshot().context.accessToken,
+    send: (event) => actor.send(event),
+  });
 
   function waitForSnapshot<T>(
     decide: (snapshot: AuthSnapshot) => Outcome<T> | undefined,
@@ -242,6 +253,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       snapshotSubscription.unsubscribe();
       emittedSubscription.unsubscribe();
       actor.stop();
+      crossTab?.close();
       for (const waiter of [...waiters]) waiter.cancel(stoppedError());
       listeners.clear();
       events.clear();

@@ -10,6 +10,9 @@ export { authMachine } from './authMachine.js';
 export type { AuthSnapshot } from './authState.js';
 export { toAuthState } from './authState.js';
 export { createAuthSession } from './createAuthSession.js';
+export type { CrossTabLocks } from './crossTab/refreshLock.js';
+export { inProcessLocks } from './crossTab/refreshLock.js';
+export type { CrossTabChannel } from './crossTab/tabChannel.js';
 export type { AuthErrorCode } from './errors.js';
 export {
   AuthError,
@@ -28,6 +31,7 @@ export type {
   AuthSessionOptions,
   AuthState,
   AuthStatus,
+  CrossTabOptions,
   RefreshContext,
   SessionTokens,
   TokenSet,

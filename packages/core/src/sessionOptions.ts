@@ -23,11 +23,32 @@ export function toMachineConfig(options: AuthSessionOptions): AuthMachineConfig 
   if (refreshRetries !== undefined && !(Number.isInteger(refreshRetries) && refreshRetries >= 0)) {
     throw invalid('refreshRetries must be a whole number >= 0.');
   }
+  checkCrossTab(options.crossTab);
   return {
     refreshLeeway: refreshLeeway ?? DEFAULT_CONFIG.refreshLeeway,
     refreshTimeout: refreshTimeout ?? DEFAULT_CONFIG.refreshTimeout,
     refreshRetries: refreshRetries ?? DEFAULT_CONFIG.refreshRetries,
   };
+}
+
+function checkCrossTab(crossTab: AuthSessionOptions['crossTab']): void {
+  if (crossTab === undefined || typeof crossTab === 'boolean') return;
+  if (typeof crossTab !== 'object' || crossTab === null) {
+    throw invalid('crossTab must be true, false or { name?, locks?, channel?, handoffDelay? }.');
+  }
+  const { name, locks, channel, handoffDelay } = crossTab;
+  if (name !== undefined && !(typeof name === 'string' && name.length > 0)) {
+    throw invalid('crossTab.name must be a non-empty string.');
+  }
+  if (locks !== undefined && locks !== null && typeof locks?.request !== 'function') {
+    throw invalid('crossTab.locks must be a Web Locks manager (navigator.locks), inProcessLocks() or null.');
+  }
+  if (channel !== undefined && typeof channel !== 'function') {
+    throw invalid('crossTab.channel must be a function (name) => BroadcastChannel.');
+  }
+  if (handoffDelay !== undefined && !isNonNegativeNumber(handoffDelay)) {
+    throw invalid('crossTab.handoffDelay must be a number of milliseconds >= 0.');
+  }
 }
 
 function isNonNegativeNumber(value: unknown): value is number {

@@ -1,5 +1,7 @@
 import type { Actor } from 'xstate';
 import type { authMachine } from './authMachine.js';
+import type { CrossTabLocks } from './crossTab/refreshLock.js';
+import type { CrossTabChannel } from './crossTab/tabChannel.js';
 import type { AuthError, SessionExpiredError, TokenRefreshError } from './errors.js';
 
 /** What a login or refresh call returns, and what storage holds. */
@@ -48,6 +50,23 @@ export interface AuthSessionOptions {
   isSessionEnded?: (error: unknown) => boolean;
   /** The clock (epoch ms), for tests. */
   now?: () => number;
+  /**
+   * Opt-in: every tab of the app shares one session. At most one refresh runs at a time across
+   * tabs (Web Locks), and new tokens, logins and logouts reach the other tabs (BroadcastChannel,
+   * same origin only; tokens travel over it). Default off: each tab keeps its own session.
+   */
+  crossTab?: boolean | CrossTabOptions;
+}
+
+export interface CrossTabOptions {
+  /** Names the channel and the lock; tabs with the same name share a session. Default `'authmachine'`. */
+  name?: string;
+  /** Default `navigator.locks`. `null`: no lock (tabs may refresh at once; only for non-rotating tokens). */
+  locks?: CrossTabLocks | null;
+  /** Opens the channel. Default `(name) => new BroadcastChannel(name)`. */
+  channel?: (name: string) => CrossTabChannel;
+  /** Ms a tab keeps the lock after posting its new tokens, so they reach the next tab first. Default 50. */
+  handoffDelay?: number;
 }
 
 export type AuthStatus = 'restoring' | 'anonymous' | 'authenticating' | 'authenticated' | 'refreshing' | 'expired';

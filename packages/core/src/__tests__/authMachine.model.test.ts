@@ -7,6 +7,7 @@ import {
   authMachine,
   createAuthSession,
   InvalidTokenResponseError,
+  inProcessLocks,
   type RefreshContext,
   SessionExpiredError,
   type SessionTokens,
@@ -26,6 +27,7 @@ import { createTestModel } from 'xstate/graph';
 import {
   createControllableFunction,
   createRecordingStorage,
+  createTabBus,
   type PendingCall,
   type RecordedEvent,
   recordEvents,
@@ -73,6 +75,13 @@ const ROTATED_TOKENS: TokenSet = { accessToken: 'access-refreshed', refreshToken
  * lives less than twice the leeway, so its timer fires halfway through its life (not in a loop).
  */
 const SHORT_LIVED_WITHOUT_REFRESH_TOKEN: TokenSet = { accessToken: 'access-refreshed-2', expiresIn: 20 };
+/** What another tab of the app (crossTab) logged in with, and rotated to. */
+const OTHER_TAB_LOGIN_TOKENS: TokenSet = { accessToken: 'access-tab2', refreshToken: 'refresh-tab2', expiresIn: 3600 };
+const OTHER_TAB_ROTATED_TOKENS: TokenSet = {
+  accessToken: 'access-tab2-rotated',
+  refreshToken: 'refresh-tab2-rotated',
+  expiresIn: 3600,
+};
 /** What a discarded call delivers when it answers after all: it must never be stored. */
 const LATE_TOKENS: TokenSet = { accessToken: 'access-late', refreshToken: 'refresh-late', expiresIn: 3600 };
 
@@ -94,6 +103,8 @@ const ALL_TOKEN_VALUES = [
   ROTATED_TOKENS,
   SHORT_LIVED_WITHOUT_REFRESH_TOKEN,
   LATE_TOKENS,
+  OTHER_TAB_LOGIN_TOKENS,
+  OTHER_TAB_ROTATED_TOKENS,
   STORED_USABLE,
 ].flatMap((tokens) => [tokens.accessToken, tokens.refreshToken ?? []].flat());
 
@@ -220,6 +231,8 @@ interface Variant {
   offeredIn?: (state: ModelSnapshot) => boolean;
   /** Whether the step hands the session new tokens: the user sees `loggedIn`/`refreshed`. */
   delivers?: 'login' | 'refresh';
+  /** The step happens in another tab of the app (crossTab): this tab must not announce it back. */
+  fromOtherTab?: boolean;
   /** What the user, the app's servers, the storage or the passing time does to the real session. */
   run: (driver: SessionDriver, event: ModelEvent, next: ModelSnapshot) => void | Promise<void>;
   /**
@@ -275,6 +288,19 @@ const variants: Variant[] = [
         driver.session.logout().then(() => driver.storage.held()),
       ),
   },
+  {
+    name: 'another tab logs out',
+    type: 'LOGOUT',
+    fromOtherTab: true,
+    payload: () => ({ fromOtherTab: true }),
+    leadsTo: () => 'anonymous',
+    run: (driver) => driver.otherTab.post({ source: 'authmachine', v: 1, type: 'logout' }),
+  },
+  otherTabSends('another tab logs in', [OTHER_TAB_LOGIN_TOKENS], 'login', ['anonymous', 'expired']),
+  otherTabSends('another tab refreshed', [OTHER_TAB_ROTATED_TOKENS, OTHER_TAB_LOGIN_TOKENS], 'refresh', [
+    'authenticated',
+    'refreshing',
+  ]),
   {
     name: '401 for the current token',
     type: 'TOKEN_REJECTED',
@@ -437,6 +463,39 @@ function loginWithTokens(name: string, tokens: TokenSet): Variant {
   };
 }
 
+/** Another tab's tokens reach this one: the first of `choices` this tab does not hold already. */
+function otherTabSends(
+  name: string,
+  choices: TokenSet[],
+  delivers: 'login' | 'refresh',
+  offeredIn: AuthStatus[],
+): Variant {
+  const tokensFor = (state: ModelSnapshot): SessionTokens => {
+    const fresh = choices.find((tokens) => tokens.accessToken !== contextOf(state).accessToken) ?? choices[0];
+    return modelTokens(fresh as TokenSet);
+  };
+  return {
+    name,
+    type: 'TOKENS_SYNCED',
+    delivers,
+    fromOtherTab: true,
+    offeredIn: (state) => offeredIn.some((status) => state.matches(status)),
+    payload: (state) => ({ tokens: tokensFor(state) }),
+    leadsTo: () => 'authenticated',
+    run: (driver, event) => {
+      driver.tokensReceivedAt = Date.now();
+      const { receivedAt, ...rest } = event.tokens as SessionTokens;
+      const expiresAt = rest.expiresAt === null ? null : rest.expiresAt - T0 + Date.now();
+      driver.otherTab.post({
+        source: 'authmachine',
+        v: 1,
+        type: 'tokens',
+        tokens: { ...rest, expiresAt, receivedAt: Date.now() },
+      });
+    },
+  };
+}
+
 function restoreFinds(name: string, stored: TokenSet | null, leadsTo: AuthStatus): Variant {
   return {
     name,
@@ -544,6 +603,9 @@ class SessionDriver {
   readonly storage = createRecordingStorage({ holdReads: true });
   readonly refreshCalls = createControllableFunction<[RefreshContext], TokenSet>();
   readonly loginCalls = createControllableFunction<[], TokenSet>();
+  /** The session runs with crossTab on; this is another tab of the app on the same channel. */
+  private readonly tabs = createTabBus();
+  readonly otherTab = this.tabs.peer('authmachine:authmachine');
   readonly session: AuthSession;
   readonly events: ReturnType<typeof recordEvents>;
   /** The model state the session was last checked against. */
@@ -563,7 +625,12 @@ class SessionDriver {
 
   constructor(initial: ModelSnapshot) {
     this.model = initial;
-    this.session = createAuthSession({ refresh: this.refreshCalls.fn, storage: this.storage });
+    this.session = createAuthSession({
+      refresh: this.refreshCalls.fn,
+      storage: this.storage,
+      // No handoff delay: the model counts the timers each state leaves running.
+      crossTab: { channel: this.tabs.open, locks: inProcessLocks(), handoffDelay: 0 },
+    });
     this.events = recordEvents(this.session);
     this.session.subscribe((state) => this.notifications.push(state));
     this.lastSnapshot = this.session.getSnapshot();
@@ -675,6 +742,29 @@ class SessionDriver {
     expect(this.session.getSnapshot().status, `API.md: "${variant.name}" leads to ${expectedStatus}`).toBe(
       expectedStatus,
     );
+    // What the other tabs hear: this tab's own logins, refreshes and logouts, never what came from them.
+    const heard = this.otherTab.take().filter((message) => (message as { type?: unknown }).type !== 'hello');
+    const context = contextOf(next);
+    const announced = variant.fromOtherTab
+      ? []
+      : variant.type === 'LOGOUT'
+        ? [{ source: 'authmachine', v: 1, type: 'logout' }]
+        : variant.delivers
+          ? [
+              {
+                source: 'authmachine',
+                v: 1,
+                type: 'tokens',
+                tokens: {
+                  accessToken: context.accessToken,
+                  refreshToken: context.refreshToken,
+                  expiresAt: this.realExpiresAt(context),
+                  receivedAt: this.tokensReceivedAt,
+                },
+              },
+            ]
+          : [];
+    expect(heard).toEqual(announced);
 
     // A refresh or login left behind is discarded (API.md §1): its refresh call is aborted, and
     // when it answers after all, nothing of it is kept. The state checks then prove the latter.

@@ -8,10 +8,14 @@ import {
   type AuthState,
   type AuthStatus,
   type authMachine,
+  type CrossTabChannel,
+  type CrossTabLocks,
+  type CrossTabOptions,
   createAuthSession,
   DEFAULT_STORAGE_KEY,
   decodeJwtExpiry,
   type InvalidTokenResponseError,
+  inProcessLocks,
   isSessionEndedByDefault,
   memoryStorage,
   type RefreshContext,
@@ -172,7 +176,18 @@ describe('createAuthSession options', () => {
       refreshRetries?: number;
       isSessionEnded?: (error: unknown) => boolean;
       now?: () => number;
+      crossTab?: boolean | CrossTabOptions;
     }>();
+    expectTypeOf<CrossTabOptions>().toEqualTypeOf<{
+      name?: string;
+      locks?: CrossTabLocks | null;
+      channel?: (name: string) => CrossTabChannel;
+      handoffDelay?: number;
+    }>();
+    // navigator.locks and BroadcastChannel fit the defaults' slots.
+    expectTypeOf<LockManager>().toMatchTypeOf<CrossTabLocks>();
+    expectTypeOf<BroadcastChannel>().toMatchTypeOf<CrossTabChannel>();
+    expectTypeOf(inProcessLocks()).toEqualTypeOf<CrossTabLocks>();
     // @ts-expect-error refreshLeeway true is meaningless
     createAuthSession({ refresh: async () => ({ accessToken: 'a' }), refreshLeeway: true });
   });

@@ -1,4 +1,4 @@
-import type { AuthEventName, AuthSession, TokenSet, TokenStorage } from '@authmachine/core';
+import type { AuthEventName, AuthSession, CrossTabChannel, TokenSet, TokenStorage } from '@authmachine/core';
 
 /**
  * Test doubles for driving a real `createAuthSession` step by step: the test decides when each
@@ -167,4 +167,57 @@ export function trackPromise<T>(promise: Promise<T>): { current(): Tracked<T> } 
     },
   );
   return { current: () => state };
+}
+
+type MessageListener = (event: { data: unknown }) => void;
+
+/**
+ * BroadcastChannel as browsers run it, in one process and on fake timers: a message reaches every
+ * other channel open under its name (not the sender) a microtask later, as a structured clone.
+ */
+export function createTabBus(): {
+  open(name: string): CrossTabChannel;
+  /** Another tab on `name`: posts as that tab, and `take()` returns what it heard since the last take. */
+  peer(name: string): { post(message: unknown): void; take(): unknown[] };
+} {
+  const open = new Set<{ name: string; deliver(data: unknown): void }>();
+  const openChannel = (name: string, onMessage?: (data: unknown) => void) => {
+    const listeners = new Set<MessageListener>();
+    const self = {
+      name,
+      deliver(data: unknown) {
+        onMessage?.(data);
+        for (const listener of [...listeners]) listener({ data });
+      },
+    };
+    open.add(self);
+    const channel: CrossTabChannel = {
+      postMessage(message) {
+        const data = structuredClone(message);
+        queueMicrotask(() => {
+          for (const other of [...open]) if (other !== self && other.name === name) other.deliver(data);
+        });
+      },
+      addEventListener: (_type, listener) => listeners.add(listener),
+      removeEventListener: (_type, listener) => listeners.delete(listener),
+      close: () => open.delete(self),
+    };
+    return channel;
+  };
+  return {
+    open: (name) => openChannel(name),
+    peer(name) {
+      const heard: unknown[] = [];
+      let taken = 0;
+      const channel = openChannel(name, (data) => heard.push(data));
+      return {
+        post: (message) => channel.postMessage(message),
+        take() {
+          const fresh = heard.slice(taken);
+          taken = heard.length;
+          return fresh;
+        },
+      };
+    },
+  };
 }
