@@ -30,8 +30,14 @@ export function LoginForm(): ReactElement {
           Your session expired, please log in again.
         </p>
       )}
-      <input name="username" placeholder="username" defaultValue="ada" aria-label="username" />
-      <input name="password" type="password" placeholder="password" aria-label="password" />
+      <input name="username" autoComplete="username" placeholder="username" defaultValue="ada" aria-label="username" />
+      <input
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        placeholder="password"
+        aria-label="password"
+      />
       <button type="submit">Log in</button>
       {error && (
         <p role="alert" data-testid="login-error">

@@ -1,4 +1,4 @@
-import { useAuth, useAuthSession } from '@authmachine/react';
+import { useAuthSession } from '@authmachine/react';
 import { type ReactElement, useEffect, useState } from 'react';
 import { useApi } from './authClientContext.js';
 import { BurstPanel } from './BurstPanel.js';
@@ -6,8 +6,7 @@ import { BurstPanel } from './BurstPanel.js';
 /** What only a logged-in user sees: their account, loaded with the session's token. */
 export function ProtectedPage(): ReactElement {
   const api = useApi();
-  const session = useAuthSession();
-  const { logout } = useAuth();
+  const session = useAuthSession(); // not useAuth(): this page need not re-render on every state
   const [me, setMe] = useState<{ username: string } | null>(null);
 
   useEffect(() => {
@@ -19,18 +18,18 @@ export function ProtectedPage(): ReactElement {
     return () => controller.abort();
   }, [api]);
 
-  async function logOutEverywhere(): Promise<void> {
-    const refreshToken = session.actor.getSnapshot().context.refreshToken;
-    // Revoke the token family on the server, then forget the tokens here.
-    await api.post('/auth/logout', { refreshToken }, { skipAuth: true }).catch(() => undefined);
-    await logout();
+  async function logOut(): Promise<void> {
+    // The server revokes the session the access token belongs to (an expired token is refreshed
+    // first, like any request's); then the tokens are forgotten here, whatever the server said.
+    await api.post('/auth/logout').catch(() => undefined);
+    await session.logout();
   }
 
   return (
     <section>
       <p data-testid="me">{me ? `Logged in as ${me.username}` : 'Loading your account…'}</p>
       <BurstPanel />
-      <button type="button" onClick={logOutEverywhere}>
+      <button type="button" onClick={logOut}>
         Log out
       </button>
     </section>

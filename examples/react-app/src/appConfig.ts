@@ -1,6 +1,10 @@
-/** Where the app finds the auth server, and where it keeps tokens: read from the page's URL. */
+/** Where the app finds the auth server, and where it keeps tokens: read from the page's URL (`?server=`, `?storage=local`, `?proactive=off`). */
 export interface AppConfig {
-  /** The auth server's origin; default: the page's own (the example server can serve this app). */
+  /**
+   * The auth server's origin: `?server=`, else `VITE_AUTH_SERVER_URL` at build time, else the page's
+   * own (the example server serves this app with `pnpm demo --serve`). Another origin must be in the
+   * server's `allowedOrigins` (CORS).
+   */
   serverUrl: string;
   /** `memory` (default: a reload logs out) or `local` (tokens in localStorage survive a reload). */
   storage: 'memory' | 'local';
@@ -11,7 +15,7 @@ export interface AppConfig {
 export function readAppConfig(location: Location): AppConfig {
   const params = new URLSearchParams(location.search);
   return {
-    serverUrl: params.get('server') ?? location.origin,
+    serverUrl: params.get('server') || import.meta.env.VITE_AUTH_SERVER_URL || location.origin,
     storage: params.get('storage') === 'local' ? 'local' : 'memory',
     proactiveRefresh: params.get('proactive') !== 'off',
   };
