@@ -7,7 +7,7 @@ import { authMachine } from '@authmachine/core';
 import { staticFiles } from '@authmachine/example-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statePathsOf } from '../docs/scripts/machineDiagram.js';
+import { labelOf, mermaidIdOf, statePathsOf, transitionsOf } from '../docs/scripts/machineDiagram.js';
 import { collectPageErrors, launchChromium, saveScreenshot } from './support/browser.js';
 
 // The built docs site in Chromium. `.ci/run` builds it with `pnpm docs:build` first; a run without
@@ -38,12 +38,18 @@ async function highlightedState(page: Page): Promise<string | null> {
 
 async function expectState(page: Page, statePath: string): Promise<void> {
   await expect.poll(() => highlightedState(page), { timeout: 10_000 }).toBe(statePath);
-  // The state's own box in the SVG carries the highlight, not just the attribute.
-  const [top] = statePath.split('.');
+  // The state's own box in the SVG carries the highlight (and its parent's, for a nested state),
+  // nothing else: Mermaid names a state's group `<diagram>-state-<id>-<n>`.
   const highlighted = await page.$$eval('[data-testid="machine-diagram"] svg g.am-current', (nodes) =>
-    nodes.map((node) => node.id),
+    nodes.map((node) => /-state-(.+)-\d+$/.exec(node.id)?.[1]).sort(),
   );
-  expect(highlighted.some((id) => id.includes(top ?? ''))).toBe(true);
+  const [top = statePath] = statePath.split('.');
+  expect(highlighted).toEqual([...new Set([top, mermaidIdOf(statePath)])].sort());
+}
+
+/** Text without any whitespace: Mermaid wraps long labels over several lines. */
+function squeezed(text: string): string {
+  return text.replace(/\s+/g, '');
 }
 
 describe('docs site in Chromium', () => {
@@ -81,6 +87,10 @@ describe('docs site in Chromium', () => {
     const stateNames = statePathsOf(authMachine).map((path) => path.split('.').at(-1) ?? path);
     expect(stateNames).toContain('refreshScheduled');
     for (const name of stateNames) expect(diagramText, name).toContain(name);
+    // And every transition, with its event and guard: the built page is the machine as it is now.
+    const transitions = transitionsOf(authMachine);
+    expect(transitions.map((transition) => transition.event)).toContain('TOKEN_REJECTED');
+    for (const transition of transitions) expect(squeezed(diagramText)).toContain(squeezed(labelOf(transition)));
 
     await expectState(page, 'anonymous');
     await page.click('[data-action="login"]');
@@ -105,6 +115,20 @@ describe('docs site in Chromium', () => {
     await expectState(page, 'anonymous');
     await saveScreenshot(page, 'docs-machine-logged-out');
     expect(await page.textContent('[data-testid="refresh-calls"]')).toBe('1');
+
+    // A failing refresh endpoint: one retry after a backoff, then the tokens are kept.
+    await page.click('[data-action="login"]');
+    await expectState(page, 'authenticated.refreshNotScheduled');
+    await page.selectOption('[data-action="refresh-answer"]', 'failing');
+    await page.click('[data-action="expire"]');
+    await page.click('[data-action="request"]');
+    await expectState(page, 'refreshing.backingOff');
+    await expectState(page, 'authenticated.refreshNotScheduled');
+    await expect
+      .poll(() => page.textContent('[data-testid="event-log"]'))
+      .toMatch(/request #2: failed, TokenRefreshError/);
+    expect(await page.textContent('[data-testid="refresh-calls"]')).toBe('3');
+    await saveScreenshot(page, 'docs-machine-refresh-failed');
     expect(errors).toEqual([]);
     await page.close();
   });

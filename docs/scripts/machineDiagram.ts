@@ -88,19 +88,29 @@ function guardName(guard: unknown): string | null {
   return 'guard';
 }
 
+/** Between the labels of transitions that share an arrow. */
+export const LABEL_LINE_BREAK = '<br/>';
+
 /** Mermaid ids cannot hold dots: `authenticated.refreshScheduled` → `authenticated__refreshScheduled`. */
 export function mermaidIdOf(statePath: string): string {
   return statePath.replaceAll('.', '__');
 }
 
+/** How a transition reads on the diagram: its event, and its guard in brackets. */
+export function labelOf({ event, guard }: DiagramTransition): string {
+  return guard ? `${event} [${guard}]` : event;
+}
+
 /**
  * The machine as a Mermaid state diagram: nested states as composite states, every transition with
- * its event and guard, and the root's transitions (taken from any state) as a note.
+ * its event and guard, and the root's transitions (taken from any state) as a note. Transitions
+ * between the same two states share one arrow, one label line each, so their labels cannot overlap.
  */
 export function toMermaid(machine: AnyStateMachine): string {
   const root = machine.root as unknown as StateNodeLike;
   const transitions = transitionsOf(machine);
-  const lines = ['stateDiagram-v2'];
+  // Left to right: the diagram is wider than tall, so it fits beside the simulator's controls.
+  const lines = ['stateDiagram-v2', '  direction LR'];
   const declare = (node: StateNodeLike, indent: string): void => {
     for (const child of Object.values(node.states)) {
       const id = mermaidIdOf(child.path.join('.'));
@@ -120,11 +130,17 @@ export function toMermaid(machine: AnyStateMachine): string {
   if (initial) lines.push(`  [*] --> ${mermaidIdOf(initial.path.join('.'))}`);
   declare(root, '  ');
   const fromAnyState: string[] = [];
-  for (const { source, target, event, guard } of transitions) {
-    const label = guard ? `${event} [${guard}]` : event;
-    if (source === '*') fromAnyState.push(`${label} → ${target}`);
-    else lines.push(`  ${mermaidIdOf(source)} --> ${mermaidIdOf(target)} : ${label}`);
+  const arrows = new Map<string, string[]>();
+  for (const transition of transitions) {
+    const { source, target } = transition;
+    if (source === '*') {
+      fromAnyState.push(`${labelOf(transition)} → ${target}`);
+      continue;
+    }
+    const arrow = `${mermaidIdOf(source)} --> ${mermaidIdOf(target)}`;
+    arrows.set(arrow, [...(arrows.get(arrow) ?? []), labelOf(transition)]);
   }
+  for (const [arrow, labels] of arrows) lines.push(`  ${arrow} : ${labels.join(LABEL_LINE_BREAK)}`);
   if (fromAnyState.length > 0 && initial) {
     lines.push(`  note right of ${mermaidIdOf(initial.path.join('.'))}`);
     lines.push('    From any state:');

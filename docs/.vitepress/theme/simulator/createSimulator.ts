@@ -1,5 +1,5 @@
 import { attachAuth } from '@authmachine/axios';
-import { type AuthSession, type AuthStatus, createAuthSession } from '@authmachine/core';
+import { type AuthSession, createAuthSession } from '@authmachine/core';
 import axios, { type AxiosInstance } from 'axios';
 import { SIMULATED_API, SimulatedServer } from './simulatedServer.js';
 
@@ -30,16 +30,21 @@ export function createSimulator(log: (text: string) => void): Simulator {
   const session = createAuthSession({
     refresh: async ({ refreshToken, signal }) =>
       (await api.post('/auth/refresh', { refreshToken }, { signal, skipAuth: true })).data,
+    // No proactive timer: time passes when the reader says so. One retry, so that a failing
+    // refresh shows `refreshing.backingOff` (a backoff of 0.5 to 1 s) before it gives up.
     refreshLeeway: false,
-    refreshRetries: 0,
+    refreshRetries: 1,
     refreshTimeout: 10_000,
   });
   const detach = attachAuth(api, session);
   let requests = 0;
-  let lastStatus: AuthStatus | null = null;
-  const unsubscribe = session.subscribe((state) => {
-    if (state.status !== lastStatus) log(`state: ${lastStatus ?? 'start'} → ${state.status}`);
-    lastStatus = state.status;
+  let lastPath: string | null = null;
+  const statePath = (): string => pathOf(session.actor.getSnapshot().value);
+  // Every transition of the machine, nested states included (`refreshing.calling → refreshing.backingOff`).
+  const subscription = session.actor.subscribe(() => {
+    const path = statePath();
+    if (path !== lastPath) log(`state: ${lastPath ?? 'start'} → ${path}`);
+    lastPath = path;
   });
   const offExpired = session.on('sessionExpired', () => log('event: sessionExpired'));
   const offRefreshed = session.on('refreshed', () => log('event: refreshed (new tokens stored)'));
@@ -49,12 +54,7 @@ export function createSimulator(log: (text: string) => void): Simulator {
     server,
     session,
     api,
-    statePath() {
-      const value = session.actor.getSnapshot().value;
-      if (typeof value === 'string') return value;
-      const [parent, child] = Object.entries(value)[0] ?? ['', ''];
-      return typeof child === 'string' ? `${parent}.${child}` : parent;
-    },
+    statePath,
     sendRequest() {
       requests += 1;
       const id = requests;
@@ -72,7 +72,7 @@ export function createSimulator(log: (text: string) => void): Simulator {
       await session.logout();
     },
     stop() {
-      unsubscribe();
+      subscription.unsubscribe();
       offExpired();
       offRefreshed();
       offFailed();
@@ -80,6 +80,12 @@ export function createSimulator(log: (text: string) => void): Simulator {
       session.stop();
     },
   };
+}
+
+function pathOf(value: string | Record<string, unknown>): string {
+  if (typeof value === 'string') return value;
+  const [parent, child] = Object.entries(value)[0] ?? ['', ''];
+  return typeof child === 'string' ? `${parent}.${child}` : parent;
 }
 
 function describe(error: unknown): string {

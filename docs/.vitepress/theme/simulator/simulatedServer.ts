@@ -78,7 +78,9 @@ async function reply(
   const response: AxiosResponse = { status, statusText: String(status), data, headers, config, request: {} };
   const validate = config.validateStatus;
   if (validate && !validate(status)) {
-    throw new AxiosError(`Request failed with status code ${status}`, 'ERR_BAD_RESPONSE', config, {}, response);
+    // The code axios itself gives: ERR_BAD_REQUEST for 4xx, ERR_BAD_RESPONSE for 5xx.
+    const code = status < 500 ? AxiosError.ERR_BAD_REQUEST : AxiosError.ERR_BAD_RESPONSE;
+    throw new AxiosError(`Request failed with status code ${status}`, code, config, {}, response);
   }
   return response;
 }
