@@ -26,6 +26,7 @@ export default defineConfig({
             'packages/*/src/**/*.test.{ts,tsx}',
             'examples/*/src/**/*.test.ts',
             'docs/scripts/**/*.test.ts',
+            'docs/snippets/**/*.test.ts',
             'bench/src/**/*.test.ts',
             '*.test.ts',
           ],
