@@ -20,13 +20,18 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function twoTabs(): Promise<{ context: BrowserContext; a: Page; b: Page; errors: string[] }> {
+async function twoTabs(on: RunningAuthServer = server): Promise<{
+  context: BrowserContext;
+  a: Page;
+  b: Page;
+  errors: string[];
+}> {
   const context = await browser.newContext();
   const errors: string[] = [];
   const open = async () => {
     const page = await context.newPage();
     errors.push(...collectPageErrors(page));
-    await page.goto(`${server.url}/crossTab.html`);
+    await page.goto(`${on.url}/crossTab.html`);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'anonymous');
     return page;
   };
@@ -35,6 +40,13 @@ async function twoTabs(): Promise<{ context: BrowserContext; a: Page; b: Page; e
   return { context, a, b, errors };
 }
 
+const burst = (page: Page, n = 10) =>
+  page.evaluate((size) => (window as never as { app: { burst(n: number): Promise<number[]> } }).app.burst(size), n);
+const login = (page: Page) => page.evaluate(() => (window as never as { app: { login(): Promise<void> } }).app.login());
+const untilStatus = (page: Page, status: string, timeout = 5_000) =>
+  page.waitForFunction((wanted) => document.getElementById('status')?.textContent === wanted, status, { timeout });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const statusOf = (page: Page) =>
   page.evaluate(() => (window as never as { app: { state(): { status: string } } }).app.state().status);
 
@@ -42,13 +54,11 @@ describe('crossTab in Chromium: two tabs, one session', () => {
   it('both tabs burst requests right after expiry: one refresh on the server, no reuse, both keep working', async () => {
     const { context, a, b, errors } = await twoTabs();
     expect(await a.evaluate(() => 'locks' in navigator)).toBe(true);
-    await a.evaluate(() => (window as never as { app: { login(): Promise<void> } }).app.login());
-    await b.waitForFunction(() => document.getElementById('status')?.textContent === 'authenticated');
+    await login(a);
+    await untilStatus(b, 'authenticated');
     server.resetStats();
 
-    await new Promise((resolve) => setTimeout(resolve, ACCESS_TTL_S * 1000 + 300));
-    const burst = (page: Page) =>
-      page.evaluate(() => (window as never as { app: { burst(n: number): Promise<number[]> } }).app.burst(10));
+    await sleep(ACCESS_TTL_S * 1000 + 300);
     const [fromA, fromB] = await Promise.all([burst(a), burst(b)]);
 
     const stats = server.stats();
@@ -62,7 +72,7 @@ describe('crossTab in Chromium: two tabs, one session', () => {
     expect(stats.refreshFailures).toBe(0);
     expect([await statusOf(a), await statusOf(b)]).toEqual(['authenticated', 'authenticated']);
     // And again: still one refresh for both tabs, with the rotated token.
-    await new Promise((resolve) => setTimeout(resolve, ACCESS_TTL_S * 1000 + 300));
+    await sleep(ACCESS_TTL_S * 1000 + 300);
     await Promise.all([burst(a), burst(b)]);
     expect(server.stats()).toMatchObject({ refreshes: 2, reuseDetections: 0 });
     expect(errors).toEqual([]);
@@ -71,8 +81,8 @@ describe('crossTab in Chromium: two tabs, one session', () => {
 
   it('a logout in one tab shows the other anonymous within a second', async () => {
     const { context, a, b, errors } = await twoTabs();
-    await a.evaluate(() => (window as never as { app: { login(): Promise<void> } }).app.login());
-    await b.waitForFunction(() => document.getElementById('status')?.textContent === 'authenticated');
+    await login(a);
+    await untilStatus(b, 'authenticated');
     const started = Date.now();
     await a.evaluate(() => (window as never as { app: { logout(): Promise<void> } }).app.logout());
     await b.waitForFunction(() => document.getElementById('status')?.textContent === 'anonymous', undefined, {
@@ -82,4 +92,52 @@ describe('crossTab in Chromium: two tabs, one session', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('closing the tab that holds the lock mid-refresh: the other tab gets the lock and completes the refresh', async () => {
+    // The server holds each refresh 1.5 s before rotating, so tab A can be closed while its refresh
+    // is on the server; a server sees the disconnect and rotates nothing (see refreshDelay).
+    const slow = await startAuthServer({ accessTtl: ACCESS_TTL_S, refreshDelay: 1_500, fallback: crossTabPage });
+    try {
+      const { context, a, b, errors } = await twoTabs(slow);
+      await login(a);
+      await untilStatus(b, 'authenticated');
+      await sleep(ACCESS_TTL_S * 1000 + 300);
+      slow.resetStats();
+
+      // A's burst meets 401s: A takes the lock and its refresh call reaches the server.
+      const fromA = burst(a, 5).catch(() => 'tab closed');
+      await waitUntil(() => slow.stats().refreshRequests === 1);
+      // B's burst meets 401s too: B's refresh waits for the lock A holds.
+      const fromB = burst(b, 5);
+      await untilStatus(b, 'refreshing');
+      await a.close({ runBeforeUnload: false });
+
+      expect(await fromB).toEqual(Array(5).fill(200));
+      expect(await fromA).toBe('tab closed');
+      const stats = slow.stats();
+      console.log(
+        `tab closed mid-refresh: server refreshRequests=${stats.refreshRequests} abandoned=${stats.refreshesAbandoned} refreshes=${stats.refreshes} reuseDetections=${stats.reuseDetections}`,
+      );
+      expect(stats).toMatchObject({
+        refreshRequests: 2,
+        refreshesAbandoned: 1,
+        refreshes: 1,
+        refreshFailures: 0,
+        reuseDetections: 0,
+      });
+      expect(await statusOf(b)).toBe('authenticated');
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await slow.close();
+    }
+  });
 });
+
+async function waitUntil(condition: () => boolean, timeout = 5_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('waitUntil: timed out');
+    await sleep(20);
+  }
+}

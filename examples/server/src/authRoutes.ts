@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessTokens } from './accessTokens.js';
 import { authenticate, bearerTokenOf } from './bearerAuth.js';
+import { stillConnectedAfter } from './clientConnection.js';
 import { badRequest, HttpError } from './httpError.js';
 import { requireString } from './readJsonBody.js';
 import { json, type Reply, type Route } from './route.js';
@@ -11,6 +12,8 @@ import { checkCredentials, type DemoUser } from './users.js';
 export interface AuthRouteDeps {
   users: readonly DemoUser[];
   accessTtl: number;
+  /** Ms each refresh waits before it rotates anything. */
+  refreshDelay: number;
   tokens: AccessTokens;
   families: TokenFamilies;
   stats: AuthServerStats;
@@ -27,7 +30,7 @@ export interface TokenResponse {
 }
 
 /** `POST /auth/login`, `/auth/refresh`, `/auth/logout`. */
-export function authRoutes({ users, accessTtl, tokens, families, stats }: AuthRouteDeps): Route[] {
+export function authRoutes({ users, accessTtl, refreshDelay, tokens, families, stats }: AuthRouteDeps): Route[] {
   async function tokenReply(username: string, scope: string[], familyId: string, refreshToken: string): Promise<Reply> {
     const { token } = await tokens.sign({ username, scope, familyId });
     const body: TokenResponse = {
@@ -66,6 +69,12 @@ export function authRoutes({ users, accessTtl, tokens, families, stats }: AuthRo
       path: /^\/auth\/refresh$/,
       async handle(request) {
         const refreshToken = requireString(await request.body(), 'refreshToken', 200);
+        stats.refreshRequests += 1;
+        if (refreshDelay > 0 && !(await stillConnectedAfter(request.raw, refreshDelay))) {
+          // Nothing rotated: the client's refresh token stays valid for whoever holds it.
+          stats.refreshesAbandoned += 1;
+          return CLIENT_CLOSED_REQUEST;
+        }
         const outcome = families.rotate(refreshToken);
         if (!outcome.ok) {
           stats.refreshFailures += 1;
@@ -97,6 +106,9 @@ export function authRoutes({ users, accessTtl, tokens, families, stats }: AuthRo
     },
   ];
 }
+
+/** nginx's 499: the client went away before the answer. Nobody reads it; it only ends the exchange. */
+const CLIENT_CLOSED_REQUEST: Reply = json(499, { error: 'client_closed_request' });
 
 function hasRequestBody(headers: IncomingHttpHeaders): boolean {
   const length = headers['content-length'];

@@ -20,6 +20,11 @@ export interface AuthServerOptions {
   allowedOrigins?: readonly string[];
   /** Guards `POST /admin/revoke` and `POST /stats/reset` (header `X-Admin-Key`). Default: random, on the result. */
   adminKey?: string;
+  /**
+   * Ms each refresh waits before it rotates the token: a slow token endpoint, to see what happens
+   * mid-refresh. A client that disconnects during the wait gets nothing and nothing rotates. Default 0.
+   */
+  refreshDelay?: number;
   /** Largest request body accepted, in bytes. Default 16 KiB. */
   maxBodyBytes?: number;
   /** The server's clock in epoch ms, for tests that move time instead of sleeping. */
@@ -36,6 +41,7 @@ export interface ResolvedOptions {
   users: readonly DemoUser[];
   allowedOrigins: ReadonlySet<string>;
   adminKey: string;
+  refreshDelay: number;
   maxBodyBytes: number;
   now: () => number;
   fallback: FallbackHandler | undefined;
@@ -43,10 +49,13 @@ export interface ResolvedOptions {
 
 /** Checks the options up front, so that a typo fails at start with a message, not at a request. */
 export function resolveOptions(options: AuthServerOptions = {}): ResolvedOptions {
-  const { accessTtl = 900, refreshTtl = 86_400, port = 0, maxBodyBytes = 16 * 1024 } = options;
+  const { accessTtl = 900, refreshTtl = 86_400, port = 0, maxBodyBytes = 16 * 1024, refreshDelay = 0 } = options;
   if (!isPositive(accessTtl)) throw invalid('accessTtl must be a number of seconds > 0 (fractions allowed).');
   if (!isPositive(refreshTtl)) throw invalid('refreshTtl must be a number of seconds > 0 (fractions allowed).');
   if (!(Number.isInteger(port) && port >= 0 && port <= 65_535)) throw invalid('port must be a whole number 0-65535.');
+  if (!(Number.isInteger(refreshDelay) && refreshDelay >= 0 && refreshDelay <= 60_000)) {
+    throw invalid('refreshDelay must be a whole number of milliseconds 0-60000.');
+  }
   if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes > 0)) throw invalid('maxBodyBytes must be a whole number > 0.');
   if (options.adminKey !== undefined && !(typeof options.adminKey === 'string' && options.adminKey.length >= 8)) {
     throw invalid('adminKey must be a string of at least 8 characters.');
@@ -65,6 +74,7 @@ export function resolveOptions(options: AuthServerOptions = {}): ResolvedOptions
     users: validUsers(options.users ?? DEFAULT_USERS),
     allowedOrigins: new Set((options.allowedOrigins ?? []).map(toOrigin)),
     adminKey: options.adminKey ?? randomBytes(18).toString('base64url'),
+    refreshDelay,
     maxBodyBytes,
     now: options.now ?? Date.now,
     fallback: options.fallback,

@@ -5,6 +5,13 @@ export interface AuthServerStats {
   /** Successful logins. */
   logins: number;
   loginFailures: number;
+  /** Well-formed requests to `/auth/refresh`, counted on arrival. */
+  refreshRequests: number;
+  /**
+   * Refreshes whose client disconnected during the `refreshDelay` wait: answered with nothing,
+   * nothing rotated, the refresh token still valid.
+   */
+  refreshesAbandoned: number;
   /** Successful refreshes (each rotated a refresh token). */
   refreshes: number;
   /** Refreshes answered 400 invalid_grant: unknown, expired, revoked or reused refresh token. */
@@ -34,6 +41,8 @@ export function emptyStats(): AuthServerStats {
     requests: 0,
     logins: 0,
     loginFailures: 0,
+    refreshRequests: 0,
+    refreshesAbandoned: 0,
     refreshes: 0,
     refreshFailures: 0,
     reuseDetections: 0,

@@ -7,6 +7,8 @@ const behaved: DemoFigures = {
     requests: 50,
     logins: 1,
     loginFailures: 0,
+    refreshRequests: 3,
+    refreshesAbandoned: 0,
     refreshes: 2,
     refreshFailures: 1,
     reuseDetections: 0,

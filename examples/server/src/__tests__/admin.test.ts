@@ -55,6 +55,8 @@ describe('admin routes and /stats', () => {
       requests: 4,
       logins: 1,
       loginFailures: 1,
+      refreshRequests: 0,
+      refreshesAbandoned: 0,
       refreshes: 0,
       refreshFailures: 0,
       reuseDetections: 0,

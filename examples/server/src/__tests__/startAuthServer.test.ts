@@ -30,6 +30,8 @@ describe('startAuthServer', () => {
     [{ accessTtl: 0 }, 'accessTtl must be a number of seconds > 0 (fractions allowed).'],
     [{ refreshTtl: Number.NaN }, 'refreshTtl must be a number of seconds > 0 (fractions allowed).'],
     [{ port: 70_000 }, 'port must be a whole number 0-65535.'],
+    [{ refreshDelay: -1 }, 'refreshDelay must be a whole number of milliseconds 0-60000.'],
+    [{ refreshDelay: 1.5 }, 'refreshDelay must be a whole number of milliseconds 0-60000.'],
     [{ adminKey: 'short' }, 'adminKey must be a string of at least 8 characters.'],
     [{ allowedOrigins: ['localhost:5173'] }, 'allowedOrigins holds "localhost:5173", which is not an origin'],
     [{ users: [{ username: 'x', password: '', name: 'X', scope: [] }] }, 'each user needs a non-empty username'],
