@@ -30,6 +30,9 @@ if (parsed.kind === 'help') {
     console.log(
       `Try ${server.url}/?storage=local (tokens survive a reload) or ${server.url}/?proactive=off (refresh on 401 only).`,
     );
+    console.log(
+      `Open ${server.url}/?crossTab=on in two tabs: they share one session (one refresh, logout everywhere).`,
+    );
     console.log(`Admin key for POST /admin/revoke and POST /stats/reset (header X-Admin-Key): ${server.adminKey}`);
     if (parsed.options.origins.length > 0) console.log(`Browser origins allowed: ${parsed.options.origins.join(', ')}`);
     const stop = (): void => {

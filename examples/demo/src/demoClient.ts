@@ -1,5 +1,11 @@
 import { attachAuth } from '@authmachine/axios';
-import { type AuthSession, type AuthStatus, createAuthSession, SessionExpiredError } from '@authmachine/core';
+import {
+  type AuthSession,
+  type AuthStatus,
+  type CrossTabOptions,
+  createAuthSession,
+  SessionExpiredError,
+} from '@authmachine/core';
 import axios, { type AxiosInstance } from 'axios';
 import type { DemoLog } from './demoLog.js';
 
@@ -34,12 +40,19 @@ export interface DemoClient {
   stop(): void;
 }
 
+export interface DemoClientOptions {
+  /** Which simulated tab this is: its log lines say so. Absent for the single-tab demo. */
+  tab?: number;
+  /** Shares the session with the other tabs (`--tabs N`). */
+  crossTab?: CrossTabOptions;
+}
+
 /**
  * What an app does: one axios instance with the session attached, the refresh call going through
  * that same instance with `skipAuth`. The proactive timer is off so that every refresh in the demo
  * is caused by 401s, the case the library exists for.
  */
-export function createDemoClient(baseURL: string, log: DemoLog): DemoClient {
+export function createDemoClient(baseURL: string, log: DemoLog, options: DemoClientOptions = {}): DemoClient {
   const counters: ClientCounters = {
     sent: 0,
     succeeded: 0,
@@ -55,24 +68,31 @@ export function createDemoClient(baseURL: string, log: DemoLog): DemoClient {
       counters.refreshCalls += 1;
       return (await api.post('/auth/refresh', { refreshToken }, { signal, skipAuth: true })).data;
     },
+    ...(options.crossTab ? { crossTab: options.crossTab } : {}),
   });
+  const who = options.tab === undefined ? 'session' : `tab ${options.tab}: session`;
   const detach = attachAuth(api, session);
 
   let status: AuthStatus = session.getSnapshot().status;
+  // A tab that leaves `refreshing` without a refresh call of its own took another tab's new tokens.
+  let callsBefore = 0;
   const unsubscribe = session.subscribe((state) => {
     if (state.status === status) return;
+    const fromOtherTab =
+      options.crossTab && status === 'refreshing' && counters.refreshCalls === callsBefore ? ', from another tab' : '';
+    if (status === 'refreshing') callsBefore = counters.refreshCalls;
     const expiry =
       state.status === 'authenticated' && state.expiresAt !== null
-        ? log.dim(` (token valid for ${((state.expiresAt - Date.now()) / 1000).toFixed(1)} s)`)
+        ? log.dim(` (token valid for ${((state.expiresAt - Date.now()) / 1000).toFixed(1)} s${fromOtherTab})`)
         : '';
-    log.event(`session ${status} → ${state.status}${expiry}`);
+    log.event(`${who} ${status} → ${state.status}${expiry}`);
     status = state.status;
   });
   const offRefreshed = session.on('refreshed', () => {
     counters.refreshed += 1;
   });
   const offExpired = session.on('sessionExpired', ({ error }) => {
-    log.event(`session ended: ${error.message}`);
+    log.event(`${who} ended: ${error.message}`);
   });
 
   let nextItem = 0;

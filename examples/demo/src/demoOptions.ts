@@ -9,6 +9,8 @@ export interface DemoOptions {
   bursts: number;
   /** Keep the server up after the run. */
   serve: boolean;
+  /** App tabs simulated in one process, sharing the session with `crossTab`; 1 is a plain client. */
+  tabs: number;
   /** Server port; 0 picks a free one. */
   port: number;
   /** Origins allowed to call the server from a browser (CORS). */
@@ -19,6 +21,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   requests: 25,
   ttl: 2,
   bursts: 8,
+  tabs: 1,
   serve: false,
   port: 0,
   origins: [],
@@ -40,6 +43,9 @@ Options:
   --requests N   concurrent requests per burst (default ${DEFAULT_OPTIONS.requests})
   --ttl S        access-token lifetime in seconds, fractions allowed (default ${DEFAULT_OPTIONS.ttl})
   --bursts N     bursts while the session lives (default ${DEFAULT_OPTIONS.bursts}); 0 skips them
+  --tabs N       N tabs of the app (1-8, default 1), simulated in one process: each its own
+                 session and axios instance, sharing the session with crossTab over a real
+                 BroadcastChannel and an in-process lock; every tab sends each burst
   --serve        keep the server up after the run (Ctrl-C stops it), on --port or ${SERVE_PORT}
   --port P       server port (default: a free one; ${SERVE_PORT} with --serve)
   --origin URL   allow this browser origin (CORS); repeatable (with --serve default: Vite's
@@ -75,6 +81,7 @@ export function parseDemoArgs(argv: readonly string[]): ParsedArgs {
     requests: number('requests', values.requests, DEFAULT_OPTIONS.requests, isIntIn(1, 1000), 'a whole number 1-1000'),
     ttl: number('ttl', values.ttl, DEFAULT_OPTIONS.ttl, (n) => n >= 0.2 && n <= 60, 'seconds between 0.2 and 60'),
     bursts: number('bursts', values.bursts, DEFAULT_OPTIONS.bursts, isIntIn(0, 100), 'a whole number 0-100'),
+    tabs: number('tabs', values.tabs, DEFAULT_OPTIONS.tabs, isIntIn(1, 8), 'a whole number 1-8'),
     serve,
     port: number('port', values.port, serve ? SERVE_PORT : 0, isIntIn(0, 65_535), 'a port number 0-65535'),
     origins: values.origin ?? (serve ? SERVE_ORIGINS : []),
@@ -97,6 +104,7 @@ function parseFlags(argv: readonly string[]) {
       requests: { type: 'string' },
       ttl: { type: 'string' },
       bursts: { type: 'string' },
+      tabs: { type: 'string' },
       serve: { type: 'boolean' },
       port: { type: 'string' },
       origin: { type: 'string', multiple: true },

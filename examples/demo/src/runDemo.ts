@@ -2,10 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type FallbackHandler, type RunningAuthServer, startAuthServer } from '@authmachine/example-server';
 import axios from 'axios';
 import { burstKinds, burstTime, crossesExpiry } from './burstPlan.js';
-import { type BurstOutcome, createDemoClient } from './demoClient.js';
+import type { BurstOutcome } from './demoClient.js';
 import { createDemoLog } from './demoLog.js';
 import type { DemoOptions } from './demoOptions.js';
 import { type DemoFigures, formatSummary, problemsOf, summaryRows } from './demoSummary.js';
+import { createDemoTabs } from './demoTabs.js';
 
 export interface RunDemoOptions extends DemoOptions {
   /** Where lines go; default `console.log`. */
@@ -36,7 +37,7 @@ const USER = { username: 'ada', password: 'lovelace' };
  * @authmachine/axios, live progress, and a summary checked against what must happen.
  */
 export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
-  const { requests, ttl, bursts, print = console.log, color = false } = options;
+  const { requests, ttl, bursts, tabs: tabCount, print = console.log, color = false } = options;
   const log = createDemoLog(print, color);
   const ttlMs = ttl * 1000;
   const server = await startAuthServer({
@@ -45,34 +46,42 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     allowedOrigins: options.origins,
     ...(options.app ? { fallback: options.app } : {}),
   });
-  const client = createDemoClient(server.url, log);
+  const tabs = createDemoTabs(server.url, log, tabCount);
+  const requestsText = tabCount === 1 ? 'requests' : `requests from each of ${tabCount} tabs`;
   const done = async (result: Omit<DemoResult, 'server'>): Promise<DemoResult> => {
-    client.stop();
+    tabs.stop();
     if (options.serve) return { ...result, server };
     await server.close();
     return { ...result, server: null };
   };
 
   try {
-    log.line(`authmachine demo: ${bursts} bursts of ${requests} concurrent requests, access tokens live ${ttl} s`);
+    log.line(
+      `authmachine demo: ${bursts} bursts of ${requests} concurrent ${requestsText}, access tokens live ${ttl} s`,
+    );
+    if (tabCount > 1) {
+      log.line(
+        `${tabCount} tabs simulated in one process: each its own session and axios instance, with crossTab sharing a BroadcastChannel and an in-process lock`,
+      );
+    }
     log.line(
       `auth server on ${server.url}; the client refreshes only when a request gets a 401 (refreshLeeway: false)`,
     );
     log.line('');
-    await client.login(USER.username, USER.password);
-    log.event(`logged in as ${USER.username}`);
+    await tabs.login(USER.username, USER.password);
+    log.event(`logged in as ${USER.username}${tabCount > 1 ? `: every tab has the session` : ''}`);
 
     let expiriesPlanned = 0;
     for (const [index, kind] of burstKinds(bursts).entries()) {
-      const { expiresAt } = client.session.getSnapshot();
+      const { expiresAt } = tabs.first.session.getSnapshot();
       if (expiresAt === null) throw new Error('The session has no token expiry: the server sent no expiresIn.');
       await sleepUntil(burstTime(kind, expiresAt, ttlMs, Date.now()));
       if (crossesExpiry(kind)) expiriesPlanned += 1;
-      log.event(`burst ${index + 1}/${bursts} (${kind}): ${requests} requests`);
-      logBurst(await client.burst(requests));
+      log.event(`burst ${index + 1}/${bursts} (${kind}): ${requests} ${requestsText}`);
+      logBurst(await tabs.burst(requests));
     }
-    const sentBeforeRevoke = client.counters.sent;
-    const succeededBeforeRevoke = client.counters.succeeded;
+    const sentBeforeRevoke = tabs.counters().sent;
+    const succeededBeforeRevoke = tabs.counters().succeeded;
 
     const revoked = await axios.post<{ revoked: number }>(
       `${server.url}/admin/revoke`,
@@ -80,19 +89,20 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       { headers: { 'X-Admin-Key': server.adminKey } },
     );
     log.event(`admin revoked ${USER.username}'s sessions (${revoked.data.revoked}): the next request ends the session`);
-    log.event(`burst after the revoke: ${requests} requests`);
-    const afterRevoke = await client.burst(requests);
+    log.event(`burst after the revoke: ${requests} ${requestsText}`);
+    const afterRevoke = await tabs.burst(requests);
     logBurst(afterRevoke);
 
     const stats = await axios.get(`${server.url}/stats`);
     const figures: DemoFigures = {
-      client: { ...client.counters },
+      client: tabs.counters(),
       server: stats.data,
+      tabs: tabCount,
       expiriesPlanned,
       sentBeforeRevoke,
       succeededBeforeRevoke,
       sentAfterRevoke: afterRevoke.sent,
-      statusAtEnd: client.session.getSnapshot().status,
+      statusAtEnd: [...new Set(tabs.statuses())].join(', '),
     };
     const rows = summaryRows(figures);
     log.line('');
@@ -115,7 +125,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   }
 
   function logBurst(outcome: BurstOutcome): void {
-    const { sent, succeeded, sessionExpired, otherFailures, refreshed } = client.counters;
+    const { sent, succeeded, sessionExpired, otherFailures, refreshCalls } = tabs.counters();
     const failures = [
       outcome.sessionExpired > 0 ? `${outcome.sessionExpired} SessionExpiredError` : '',
       outcome.otherFailures > 0 ? log.bad(`${outcome.otherFailures} other (${outcome.firstOtherFailure})`) : '',
@@ -123,7 +133,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     log.event(
       `  ${outcome.succeeded}/${outcome.sent} ok${failures.length > 0 ? `, ${failures.join(', ')}` : ''}` +
         log.dim(
-          `   | total: sent ${sent}, ok ${succeeded}, failed ${sessionExpired + otherFailures}, refreshes ${refreshed}`,
+          `   | total: sent ${sent}, ok ${succeeded}, failed ${sessionExpired + otherFailures}, refresh calls ${refreshCalls}`,
         ),
     );
   }

@@ -4,14 +4,15 @@ import { DEFAULT_OPTIONS, parseDemoArgs } from '../index.js';
 describe('parseDemoArgs', () => {
   it('defaults to a short run on a free port', () => {
     expect(parseDemoArgs([])).toEqual({ kind: 'run', options: DEFAULT_OPTIONS });
-    expect(DEFAULT_OPTIONS).toMatchObject({ ttl: 2, bursts: 8, port: 0, serve: false });
+    expect(DEFAULT_OPTIONS).toMatchObject({ ttl: 2, bursts: 8, tabs: 1, port: 0, serve: false });
+    expect(parseDemoArgs(['--tabs', '3'])).toMatchObject({ options: { tabs: 3 } });
   });
 
   it('reads the flags', () => {
     const parsed = parseDemoArgs(['--requests', '5', '--ttl', '0.5', '--bursts=3', '--origin', 'http://a.test']);
     expect(parsed).toEqual({
       kind: 'run',
-      options: { requests: 5, ttl: 0.5, bursts: 3, serve: false, port: 0, origins: ['http://a.test'] },
+      options: { requests: 5, ttl: 0.5, bursts: 3, tabs: 1, serve: false, port: 0, origins: ['http://a.test'] },
     });
   });
 
@@ -33,6 +34,8 @@ describe('parseDemoArgs', () => {
     [['--ttl', 'soon'], '--ttl soon: seconds between 0.2 and 60'],
     [['--ttl', '0.1'], '--ttl 0.1: seconds between 0.2 and 60'],
     [['--bursts', ''], '--bursts : a whole number 0-100'],
+    [['--tabs', '0'], '--tabs 0: a whole number 1-8'],
+    [['--tabs', '9'], '--tabs 9: a whole number 1-8'],
     [['--port', '99999'], '--port 99999: a port number 0-65535'],
     [['--origin', 'localhost'], '--origin localhost: write an origin such as http://localhost:5173'],
     [['--what'], "Unknown option '--what'"],

@@ -20,6 +20,7 @@ const behaved: DemoFigures = {
     unauthorized: 30,
     forbidden: 0,
   },
+  tabs: 1,
   expiriesPlanned: 2,
   sentBeforeRevoke: 20,
   succeededBeforeRevoke: 20,
@@ -60,6 +61,15 @@ describe('the demo summary', () => {
     ).toEqual([
       'expiries crossed (server) is 1, expected 2: the bursts at or after expiry',
       'new tokens received (client) is 2, expected 1: one per refresh',
+    ]);
+  });
+
+  it('with tabs, expects every tab to receive each new token and to find out about the end itself', () => {
+    const threeTabs = { ...behaved, tabs: 3, server: { ...behaved.server, refreshFailures: 3 } };
+    expect(problemsOf(summaryRows({ ...threeTabs, client: { ...behaved.client, refreshed: 6 } }))).toEqual([]);
+    // Only the refreshing tab got the tokens: the others would meet 401s with the old one.
+    expect(problemsOf(summaryRows(threeTabs))).toEqual([
+      'new tokens received (client) is 2, expected 6: each refresh reaches all 3 tabs',
     ]);
   });
 

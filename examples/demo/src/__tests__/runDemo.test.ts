@@ -46,6 +46,37 @@ describe('runDemo', () => {
     // About 2.5 s of scheduled bursts; the slack is for a loaded machine.
   }, 20_000);
 
+  it('--tabs 3: three sessions sharing one with crossTab make one refresh per expiry, with no reuse', async () => {
+    const lines: string[] = [];
+    const result = await runDemo({ ...FAST, tabs: 3, print: (line) => lines.push(line) });
+
+    if (result.problems.length > 0) console.log(lines.join('\n'));
+    expect(result.problems).toEqual([]);
+    const { client, server, statusAtEnd } = result.figures ?? expect.unreachable();
+    expect(server.expiredTokens).toBeGreaterThanOrEqual(2);
+    // Three tabs, each sending every burst: still one refresh call per expiry, from one of them.
+    expect(server.refreshes).toBe(server.expiredTokens);
+    expect(server.reuseDetections).toBe(0);
+    // After the revoke each tab finds out with a call of its own.
+    expect(server.refreshFailures).toBe(3);
+    expect(client).toEqual({
+      sent: 150,
+      succeeded: 120,
+      sessionExpired: 30,
+      otherFailures: 0,
+      refreshCalls: server.refreshes + 3,
+      refreshed: server.refreshes * 3,
+    });
+    expect(statusAtEnd).toBe('expired');
+    const output = lines.join('\n');
+    expect(output).toMatch(/burst 2\/4 \(at expiry\): 10 requests from each of 3 tabs/);
+    expect(output).toMatch(
+      /tab [123]: session refreshing → authenticated \(token valid for [\d.]+ s, from another tab\)/,
+    );
+    expect(output).toMatch(/new tokens received \(client\) +(\d+) {2}\1: each refresh reaches all 3 tabs +ok/);
+    expect(output).toContain('The demo behaved as expected.');
+  }, 20_000);
+
   it('with serve, leaves the server running for an app to use', async () => {
     const result = await runDemo({ ...FAST, bursts: 0, requests: 2, serve: true, print: () => undefined });
     const { server } = result;
