@@ -28,9 +28,10 @@ const ACCESS_TTL_SECONDS = 1;
 let browser: Browser;
 let server: RunningAuthServer;
 let app: AppServer;
+let appFolder: string;
 
 beforeAll(async () => {
-  const appFolder = await buildReactApp();
+  appFolder = await buildReactApp();
   app = await serveApp(appFolder);
   server = await startAuthServer({
     accessTtl: ACCESS_TTL_SECONDS,
@@ -183,5 +184,48 @@ describe('React example in Chromium', () => {
     expect(countedSince(before)).toMatchObject({ logouts: 1, reuseDetections: 0 });
     expect(unexpectedErrors(errors)).toEqual([]);
     await page.close();
+  });
+
+  it('?crossTab=on, two tabs: the login reaches the other tab, a burst from both after expiry makes one refresh, a logout ends both', async () => {
+    // Its own server, serving the app same-origin, with tokens that outlive a two-tab burst: 100
+    // requests share Chromium's six connections per host, which can take longer than a 1 s token.
+    const shared = await startAuthServer({ accessTtl: 3, fallback: staticFiles(appFolder) });
+    const context = await browser.newContext();
+    try {
+      const url = `${shared.url}/?crossTab=on&proactive=off`;
+      const a = await openApp(context, url);
+      const b = await openApp(context, url);
+      await waitForStatus(b.page, 'anonymous');
+      expect(await b.page.isVisible('[data-testid="cross-tab"]')).toBe(true);
+
+      await logIn(a.page);
+      // Tab B never logged in: it took tab A's tokens over the BroadcastChannel, and its axios uses them.
+      await waitForStatus(b.page, 'authenticated');
+      await expect.poll(() => b.page.textContent('[data-testid="me"]')).toBe('Logged in as ada');
+      shared.resetStats();
+
+      await Promise.all([waitForTokenExpiry(a.page), waitForTokenExpiry(b.page)]);
+      const [fromA, fromB] = await Promise.all([burst(a.page), burst(b.page)]);
+
+      const counted = shared.stats();
+      console.info(
+        `two tabs of the React app burst after expiry: ${fromA.ok + fromB.ok}/40 shown, server refreshes=${counted.refreshes} reuseDetections=${counted.reuseDetections}`,
+      );
+      expect([fromA.ok, fromB.ok]).toEqual([20, 20]);
+      expect(counted).toMatchObject({ expiredTokens: 1, refreshes: 1, refreshFailures: 0, reuseDetections: 0 });
+      expect(await a.page.getAttribute('[data-testid="refreshes"]', 'data-count')).toBe('1');
+      expect(await b.page.getAttribute('[data-testid="refreshes"]', 'data-count')).toBe('1');
+      await saveScreenshot(b.page, 'react-app-cross-tab-second-tab');
+
+      await b.page.click('text=Log out');
+      await waitForStatus(a.page, 'anonymous');
+      expect(await a.page.$('[data-testid="expired"]')).toBeNull();
+      expect(shared.stats()).toMatchObject({ logouts: 1, reuseDetections: 0 });
+      expect(unexpectedErrors(a.errors)).toEqual([]);
+      expect(unexpectedErrors(b.errors)).toEqual([]);
+    } finally {
+      await context.close();
+      await shared.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { collectPageErrors } from './browser.js';
 
@@ -8,8 +8,9 @@ export interface AppPage {
   errors: string[];
 }
 
-export async function openApp(browser: Browser, url: string): Promise<AppPage> {
-  const page = await browser.newPage();
+/** A page in a fresh context of its own (`browser`), or beside the other tabs of `context`. */
+export async function openApp(opener: Browser | BrowserContext, url: string): Promise<AppPage> {
+  const page = await opener.newPage();
   const errors = collectPageErrors(page);
   await page.goto(url);
   return { page, errors };

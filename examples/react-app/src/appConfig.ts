@@ -1,4 +1,4 @@
-/** Where the app finds the auth server, and where it keeps tokens: read from the page's URL (`?server=`, `?storage=local`, `?proactive=off`). */
+/** Where the app finds the auth server, and where it keeps tokens: read from the page's URL (`?server=`, `?storage=local`, `?proactive=off`, `?crossTab=on`). */
 export interface AppConfig {
   /**
    * The auth server's origin: `?server=`, else `VITE_AUTH_SERVER_URL` at build time, else the page's
@@ -10,6 +10,8 @@ export interface AppConfig {
   storage: 'memory' | 'local';
   /** Refresh before expiry (default), or only when a request's token is rejected (`?proactive=off`). */
   proactiveRefresh: boolean;
+  /** Share the session with the app's other tabs of this origin (`?crossTab=on`): one refresh for all, logout everywhere. */
+  crossTab: boolean;
 }
 
 export function readAppConfig(location: Location): AppConfig {
@@ -18,5 +20,6 @@ export function readAppConfig(location: Location): AppConfig {
     serverUrl: params.get('server') || import.meta.env.VITE_AUTH_SERVER_URL || location.origin,
     storage: params.get('storage') === 'local' ? 'local' : 'memory',
     proactiveRefresh: params.get('proactive') !== 'off',
+    crossTab: params.get('crossTab') === 'on',
   };
 }

@@ -17,6 +17,7 @@ export function createAuthClient(config: AppConfig): AuthClient {
       (await api.post('/auth/refresh', { refreshToken }, { signal, skipAuth: true })).data,
     storage: config.storage === 'local' ? webStorage(window.localStorage) : memoryStorage(),
     ...(config.proactiveRefresh ? {} : { refreshLeeway: false }),
+    crossTab: config.crossTab,
   });
   attachAuth(api, session);
   return { session, api };

@@ -6,7 +6,8 @@ import { readAppConfig } from './appConfig.js';
 import { createAuthClient } from './authClient.js';
 import { ApiContext } from './authClientContext.js';
 
-const { session, api } = createAuthClient(readAppConfig(window.location));
+const config = readAppConfig(window.location);
+const { session, api } = createAuthClient(config);
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');
 
@@ -14,7 +15,7 @@ createRoot(root).render(
   <StrictMode>
     <AuthProvider session={session}>
       <ApiContext.Provider value={api}>
-        <App />
+        <App crossTab={config.crossTab} />
       </ApiContext.Provider>
     </AuthProvider>
   </StrictMode>,
