@@ -22,6 +22,10 @@ export interface ClientCounters {
   refreshed: number;
 }
 
+export function zeroCounters(): ClientCounters {
+  return { sent: 0, succeeded: 0, sessionExpired: 0, otherFailures: 0, refreshCalls: 0, refreshed: 0 };
+}
+
 export interface BurstOutcome {
   sent: number;
   succeeded: number;
@@ -53,14 +57,7 @@ export interface DemoClientOptions {
  * is caused by 401s, the case the library exists for.
  */
 export function createDemoClient(baseURL: string, log: DemoLog, options: DemoClientOptions = {}): DemoClient {
-  const counters: ClientCounters = {
-    sent: 0,
-    succeeded: 0,
-    sessionExpired: 0,
-    otherFailures: 0,
-    refreshCalls: 0,
-    refreshed: 0,
-  };
+  const counters = zeroCounters();
   const api: AxiosInstance = axios.create({ baseURL });
   const session = createAuthSession({
     refreshLeeway: false,

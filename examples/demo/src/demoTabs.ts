@@ -1,5 +1,11 @@
 import { type AuthStatus, inProcessLocks } from '@authmachine/core';
-import { type BurstOutcome, type ClientCounters, createDemoClient, type DemoClient } from './demoClient.js';
+import {
+  type BurstOutcome,
+  type ClientCounters,
+  createDemoClient,
+  type DemoClient,
+  zeroCounters,
+} from './demoClient.js';
 import type { DemoLog } from './demoLog.js';
 
 /** The demo's client: one app tab, or several that share one session (`--tabs N`). */
@@ -44,14 +50,7 @@ export function createDemoTabs(baseURL: string, log: DemoLog, count: number): De
       return sumOutcomes(await Promise.all(tabs.map((tab) => tab.burst(size))));
     },
     counters() {
-      const total: ClientCounters = {
-        sent: 0,
-        succeeded: 0,
-        sessionExpired: 0,
-        otherFailures: 0,
-        refreshCalls: 0,
-        refreshed: 0,
-      };
+      const total = zeroCounters();
       for (const tab of tabs) {
         for (const key of Object.keys(total) as (keyof ClientCounters)[]) total[key] += tab.counters[key];
       }
