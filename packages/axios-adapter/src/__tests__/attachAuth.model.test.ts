@@ -1,6 +1,5 @@
 import {
   AuthError,
-  type AuthMachineContext,
   InvalidTokenResponseError,
   SessionExpiredError,
   type SessionTokens,
@@ -12,24 +11,35 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestModel } from 'xstate/graph';
 import {
+  BACKOFF_ELAPSED,
+  contextOf,
+  HOUR,
+  LOGIN_DONE,
+  LOGIN_ERROR,
+  MAX_TIMER_DELAY,
+  type ModelSnapshot,
+  machineGraph,
+  modelMachine,
+  modelTimer,
+  PROACTIVE_TIMER,
+  REFRESH_DONE,
+  REFRESH_ERROR,
+  REFRESH_TIMED_OUT,
+  RESTORE_DONE,
+  RESTORE_ERROR,
+  refreshStartedBy,
+  stateIdsOf,
+  stateValueOf,
+  T0,
+  topLevelState,
+  transitionKey,
+} from '../../../core/src/__tests__/support/authMachineModel.js';
+import {
   createRecordingStorage,
   type Tracked,
   trackPromise,
 } from '../../../core/src/__tests__/support/sessionHarness.js';
 import { type AttachedClient, attachedClient } from './support/attachedClient.js';
-import {
-  authModelMachine,
-  contextOf,
-  delayedEvent,
-  invokedActorEvent,
-  type ModelSnapshot,
-  machineGraph,
-  refreshStartedBy,
-  stateIdsOf,
-  stateValueOf,
-  topLevelState,
-  transitionKey,
-} from './support/authMachineModel.js';
 import { CallTracker, HeldAuthEndpoints, type HeldCall, untilAtRest } from './support/axiosModelHarness.js';
 import { FakeAuthApi, type RefreshBehaviour } from './support/fakeAuthApi.js';
 
@@ -54,14 +64,10 @@ import { FakeAuthApi, type RefreshBehaviour } from './support/fakeAuthApi.js';
 // ---------------------------------------------------------------------------------------------
 // Session options, time and tokens
 
-const T0 = Date.UTC(2030, 0, 1);
-const HOUR = 3_600_000;
 const REFRESH_LEEWAY = 30_000;
 const REFRESH_TIMEOUT = 100;
 /** One retry: enough to reach `refreshing.backingOff` and to exhaust the retries. */
 const REFRESH_RETRIES = 1;
-/** setTimeout's longest delay: a proactive timer further away fires early and only re-arms. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
 const YEAR_IN_SECONDS = 365 * 86_400;
 
 /** Tokens as the model holds them; all arrive at T0 in the model. */
@@ -88,22 +94,6 @@ const STORAGE_UNAVAILABLE = new Error('IndexedDB is unavailable in private mode'
 
 // ---------------------------------------------------------------------------------------------
 // The model
-
-const RESTORE_DONE = invokedActorEvent('restoring', 'done');
-const RESTORE_ERROR = invokedActorEvent('restoring', 'error');
-const LOGIN_DONE = invokedActorEvent('authenticating', 'done');
-const LOGIN_ERROR = invokedActorEvent('authenticating', 'error');
-const REFRESH_DONE = invokedActorEvent('refreshing.calling', 'done');
-const REFRESH_ERROR = invokedActorEvent('refreshing.calling', 'error');
-const REFRESH_TIMED_OUT = delayedEvent('refreshing.calling', 'refreshTimeout');
-const BACKOFF_ELAPSED = delayedEvent('refreshing.backingOff', 'refreshBackoff');
-const PROACTIVE_TIMER = delayedEvent('authenticated.refreshScheduled', 'proactiveRefresh');
-
-/** The model's clock: its tokens all arrive at T0, so a timer is due unless it lies beyond one setTimeout. */
-const isRefreshDueInModel = ({ context }: { context: AuthMachineContext }): boolean =>
-  context.refreshDueAt !== null && context.refreshDueAt - T0 <= MAX_TIMER_DELAY;
-
-const modelMachine = authModelMachine({ isRefreshDue: isRefreshDueInModel });
 
 type ModelEvent = { type: string; variant: string } & Record<string, unknown>;
 
@@ -345,12 +335,10 @@ function errorKind(error: unknown): string {
  */
 function describeState(state: ModelSnapshot): string {
   const context = contextOf(state);
-  const timer =
-    context.refreshDueAt === null ? 'no timer' : isRefreshDueInModel({ context }) ? 'timer due' : 'timer re-arms';
   return JSON.stringify([
     state.value,
     context.refreshToken === null ? 'no refresh token' : 'refresh token',
-    timer,
+    modelTimer(context),
     state.matches('refreshing') ? `attempt ${context.refreshAttempt}` : '',
     errorKind(context.error),
   ]);

@@ -15,15 +15,31 @@ import {
   type TokenSet,
 } from '@authmachine/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  type AnyMachineSnapshot,
-  type AnyStateMachine,
-  type AnyStateNode,
-  type AnyTransitionDefinition,
-  createMachine,
-  type StateValue,
-} from 'xstate';
+import type { StateValue } from 'xstate';
 import { createTestModel } from 'xstate/graph';
+import {
+  BACKOFF_ELAPSED,
+  contextOf,
+  HOUR,
+  LOGIN_DONE,
+  LOGIN_ERROR,
+  MAX_TIMER_DELAY,
+  type ModelSnapshot,
+  machineGraph,
+  modelMachine,
+  modelTimer,
+  PROACTIVE_TIMER,
+  REFRESH_DONE,
+  REFRESH_ERROR,
+  REFRESH_TIMED_OUT,
+  RESTORE_DONE,
+  RESTORE_ERROR,
+  stateIdsOf,
+  stateValueOf,
+  T0,
+  topLevelState,
+  transitionKey,
+} from './support/authMachineModel.js';
 import {
   createControllableFunction,
   createRecordingStorage,
@@ -47,15 +63,10 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Time and tokens
 
-/** Every path starts on this fake clock; the model has all tokens arrive at this instant. */
-const T0 = Date.UTC(2030, 0, 1);
-const HOUR = 3_600_000;
 /** The documented defaults (API.md §2), which the sessions under test keep. */
 const REFRESH_LEEWAY = 30_000;
 const REFRESH_TIMEOUT = 10_000;
 const REFRESH_RETRIES = 2;
-/** setTimeout's longest delay: a proactive timer further away fires early and only re-arms. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
 /** Math.random is pinned to this in every test, so the backoff jitter is a known factor (0.75). */
 const RANDOM = 0.5;
 
@@ -139,84 +150,7 @@ function modelTokens(tokens: TokenSet, previousRefreshToken: string | null = nul
 // ---------------------------------------------------------------------------------------------
 // The model: authMachine with its invoked actors and delays turned into plain events
 
-type ModelSnapshot = AnyMachineSnapshot;
 type ModelEvent = { type: string } & Record<string, unknown>;
-
-const contextOf = (state: ModelSnapshot): AuthMachineContext => state.context as AuthMachineContext;
-
-function stateNode(path: string): AnyStateNode {
-  return authMachine.getStateNodeById(`${authMachine.root.id}.${path}`);
-}
-
-/** The event XState sends when the actor a state invokes is done or fails, read from the machine. */
-function invokedActorEvent(path: string, outcome: 'done' | 'error'): string {
-  const [invocation] = stateNode(path).invoke;
-  if (!invocation) throw new Error(`${path} invokes nothing`);
-  return `xstate.${outcome}.actor.${invocation.id}`;
-}
-
-/** The event XState sends when a state's named delay elapses, read from the machine. */
-function delayedEvent(path: string, delay: string): string {
-  const transition = stateNode(path).after.find((candidate) => candidate.delay === delay);
-  if (!transition) throw new Error(`${path} has no delay ${delay}`);
-  return transition.eventType;
-}
-
-const RESTORE_DONE = invokedActorEvent('restoring', 'done');
-const RESTORE_ERROR = invokedActorEvent('restoring', 'error');
-const LOGIN_DONE = invokedActorEvent('authenticating', 'done');
-const LOGIN_ERROR = invokedActorEvent('authenticating', 'error');
-const REFRESH_DONE = invokedActorEvent('refreshing.calling', 'done');
-const REFRESH_ERROR = invokedActorEvent('refreshing.calling', 'error');
-const REFRESH_TIMED_OUT = delayedEvent('refreshing.calling', 'refreshTimeout');
-const BACKOFF_ELAPSED = delayedEvent('refreshing.backingOff', 'refreshBackoff');
-const PROACTIVE_TIMER = delayedEvent('authenticated.refreshScheduled', 'proactiveRefresh');
-
-type Config = Record<string, unknown>;
-
-/**
- * `createTestModel` refuses machines that invoke actors or use delays: it could not tell when they
- * finish. The model is therefore authMachine's own config with each `invoke.onDone/onError` and
- * `after` moved under `on`, keyed by the very event XState would send, and the machine's own
- * guards and actions: the test supplies those events, and the real session meets them for real.
- */
-function withActorsAndDelaysAsEvents(config: Config, node: AnyStateNode): Config {
-  const { invoke, after, on, states, ...rest } = config;
-  const transitions: Config = { ...(on as Config | undefined) };
-  const invocations = (invoke === undefined ? [] : [invoke].flat()) as Config[];
-  node.invoke.forEach((invocation, index) => {
-    const { onDone, onError } = invocations[index] ?? {};
-    if (onDone !== undefined) transitions[`xstate.done.actor.${invocation.id}`] = onDone;
-    if (onError !== undefined) transitions[`xstate.error.actor.${invocation.id}`] = onError;
-  });
-  for (const [delay, delayed] of Object.entries((after ?? {}) as Config)) {
-    transitions[delayedEvent(node.path.join('.'), delay)] = delayed;
-  }
-  const lowered: Config = { ...rest, on: transitions };
-  if (states !== undefined) {
-    lowered.states = Object.fromEntries(
-      Object.entries(states as Record<string, Config>).map(([key, child]) => {
-        const childNode = node.states[key];
-        if (!childNode) throw new Error(`no state node ${key}`);
-        return [key, withActorsAndDelaysAsEvents(child, childNode)];
-      }),
-    );
-  }
-  return lowered;
-}
-
-/**
- * The one clock-reading guard gets the model's clock (createAuthSession supplies its own too): all
- * model tokens arrive at T0 and their timer is armed then, so it finds the refresh due when the due
- * time fits in one setTimeout, and otherwise fires early only to re-arm.
- */
-const isRefreshDueInModel = ({ context }: { context: AuthMachineContext }): boolean =>
-  context.refreshDueAt !== null && context.refreshDueAt - T0 <= MAX_TIMER_DELAY;
-
-const modelMachine: AnyStateMachine = createMachine(
-  withActorsAndDelaysAsEvents(authMachine.config as Config, authMachine.root) as Parameters<typeof createMachine>[0],
-  authMachine.implementations as Parameters<typeof createMachine>[1],
-).provide({ guards: { isRefreshDue: isRefreshDueInModel } } as Parameters<AnyStateMachine['provide']>[0]);
 
 // ---------------------------------------------------------------------------------------------
 // The events, each with what really happens to the session
@@ -547,14 +481,12 @@ function variantOf(event: ModelEvent): Variant {
 
 function describeState(state: ModelSnapshot): string {
   const context = contextOf(state);
-  const timer =
-    context.refreshDueAt === null ? 'no timer' : isRefreshDueInModel({ context }) ? 'timer due' : 'timer re-arms';
   return JSON.stringify([
     state.value,
     context.accessToken,
     context.refreshToken,
     context.expiresAt,
-    timer,
+    modelTimer(context),
     state.matches('refreshing') ? `attempt ${context.refreshAttempt}` : '',
     errorKind(context.error),
   ]);
@@ -1030,63 +962,6 @@ function sameAuthState(a: AuthState, b: AuthState): boolean {
     a.expiresAt === b.expiresAt &&
     a.error === b.error
   );
-}
-
-function topLevelState(value: StateValue): string {
-  return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '');
-}
-
-function stateValueOf(snapshot: unknown): StateValue {
-  if (typeof snapshot === 'object' && snapshot !== null && 'value' in snapshot) return snapshot.value as StateValue;
-  throw new Error('expected a machine snapshot');
-}
-
-function stateIdsOf(value: StateValue, parentId: string = authMachine.root.id): string[] {
-  if (typeof value === 'string') return [`${parentId}.${value}`];
-  return Object.entries(value).flatMap(([key, child]) => [
-    `${parentId}.${key}`,
-    ...(child === undefined ? [] : stateIdsOf(child, `${parentId}.${key}`)),
-  ]);
-}
-
-/** A transition's identity across machine instances: its state, its event and its rank there. */
-function transitionKey(transition: AnyTransitionDefinition): string {
-  const isEventless = transition.eventType === '';
-  const siblings = isEventless
-    ? (transition.source.always ?? [])
-    : (transition.source.transitions.get(transition.eventType) ?? []);
-  return `${transition.source.id} on ${isEventless ? '(always)' : transition.eventType} #${siblings.indexOf(transition)}`;
-}
-
-function describeTransition(transition: AnyTransitionDefinition): string {
-  const targets = transition.target?.map((target) => target.id).join(', ') ?? '(no target)';
-  return `${transitionKey(transition)} → ${targets}${transition.guard ? ` if ${describeGuard(transition.guard)}` : ''}`;
-}
-
-function describeGuard(guard: unknown): string {
-  if (typeof guard === 'string') return guard;
-  if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
-  if (typeof guard === 'function' && 'guards' in guard && Array.isArray(guard.guards)) {
-    return `${guard.name}(${guard.guards.map(describeGuard).join(', ')})`;
-  }
-  return 'guard';
-}
-
-/** Everything the machine declares: its state nodes, and each transition (always and after included). */
-function machineGraph(root: AnyStateNode): { states: string[]; transitions: Map<string, string> } {
-  const states: string[] = [];
-  const transitions = new Map<string, string>();
-  const visit = (node: AnyStateNode): void => {
-    if (node !== root) states.push(node.id);
-    for (const definitions of node.transitions.values()) {
-      for (const transition of definitions) transitions.set(transitionKey(transition), describeTransition(transition));
-    }
-    for (const transition of node.always ?? [])
-      transitions.set(transitionKey(transition), describeTransition(transition));
-    for (const child of Object.values(node.states)) visit(child);
-  };
-  visit(root);
-  return { states, transitions };
 }
 
 /** Errors compared by kind: the library's by class and code (and cause), the app's by identity. */

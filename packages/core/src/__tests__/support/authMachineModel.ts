@@ -10,15 +10,21 @@ import {
 } from 'xstate';
 
 /*
- * authMachine as a test model, and its graph as the coverage yardstick. The approach is the core's
- * model test's (packages/core/src/__tests__/authMachine.model.test.ts), whose helpers live inside
- * that test file: `createTestModel` refuses machines that invoke actors or use delays (it could not
- * tell when they finish), so the model is authMachine's own config with each `invoke.onDone/onError`
- * and `after` moved under `on`, keyed by the very event XState would send, with the machine's own
- * guards and actions. The test supplies those events; the real session meets them for real.
+ * authMachine as a test model, and its graph as the coverage yardstick: shared by the core's model
+ * test (authMachine.model.test.ts) and the axios adapter's (attachAuth.model.test.ts).
+ * `createTestModel` refuses machines that invoke actors or use delays (it could not tell when they
+ * finish), so the model is authMachine's own config with each `invoke.onDone/onError` and `after`
+ * moved under `on`, keyed by the very event XState would send, with the machine's own guards and
+ * actions. The test supplies those events; the real session meets them for real.
  */
 
 export type ModelSnapshot = AnyMachineSnapshot;
+
+/** Every path starts on this fake clock; the model has all tokens arrive at this instant. */
+export const T0 = Date.UTC(2030, 0, 1);
+export const HOUR = 3_600_000;
+/** setTimeout's longest delay: a proactive timer further away fires early and only re-arms. */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 type Config = Record<string, unknown>;
 
 export const contextOf = (state: ModelSnapshot): AuthMachineContext => state.context as AuthMachineContext;
@@ -72,9 +78,7 @@ function withActorsAndDelaysAsEvents(config: Config, node: AnyStateNode): Config
  * the context which model event started the refresh (`refreshStartedBy`, its `variant` name), so
  * that a traversal can tell a refresh started by a 401 from one started by the timer.
  */
-export function authModelMachine(
-  guards: Record<string, (args: { context: AuthMachineContext }) => boolean>,
-): AnyStateMachine {
+function authModelMachine(guards: Record<string, (args: { context: AuthMachineContext }) => boolean>): AnyStateMachine {
   const config = withActorsAndDelaysAsEvents(authMachine.config as Config, authMachine.root);
   const states = config.states as Record<string, Config>;
   const refreshing = states.refreshing;
@@ -124,7 +128,16 @@ export function transitionKey(transition: AnyTransitionDefinition): string {
 
 function describeTransition(transition: AnyTransitionDefinition): string {
   const targets = transition.target?.map((target) => target.id).join(', ') ?? '(no target)';
-  return `${transitionKey(transition)} → ${targets}`;
+  return `${transitionKey(transition)} → ${targets}${transition.guard ? ` if ${describeGuard(transition.guard)}` : ''}`;
+}
+
+function describeGuard(guard: unknown): string {
+  if (typeof guard === 'string') return guard;
+  if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
+  if (typeof guard === 'function' && 'guards' in guard && Array.isArray(guard.guards)) {
+    return `${guard.name}(${guard.guards.map(describeGuard).join(', ')})`;
+  }
+  return 'guard';
 }
 
 /** Everything the machine declares: its state nodes, and each transition (always and after included). */
@@ -147,3 +160,31 @@ export function machineGraph(root: AnyStateNode = authMachine.root): {
   visit(root);
   return { states, transitions };
 }
+
+// The events XState sends when the machine's actors finish and its delays elapse: the model's steps.
+export const RESTORE_DONE = invokedActorEvent('restoring', 'done');
+export const RESTORE_ERROR = invokedActorEvent('restoring', 'error');
+export const LOGIN_DONE = invokedActorEvent('authenticating', 'done');
+export const LOGIN_ERROR = invokedActorEvent('authenticating', 'error');
+export const REFRESH_DONE = invokedActorEvent('refreshing.calling', 'done');
+export const REFRESH_ERROR = invokedActorEvent('refreshing.calling', 'error');
+export const REFRESH_TIMED_OUT = delayedEvent('refreshing.calling', 'refreshTimeout');
+export const BACKOFF_ELAPSED = delayedEvent('refreshing.backingOff', 'refreshBackoff');
+export const PROACTIVE_TIMER = delayedEvent('authenticated.refreshScheduled', 'proactiveRefresh');
+
+/**
+ * The one clock-reading guard gets the model's clock (createAuthSession supplies its own too): all
+ * model tokens arrive at T0 and their timer is armed then, so it finds the refresh due when the due
+ * time fits in one setTimeout, and otherwise fires early only to re-arm.
+ */
+const isRefreshDueInModel = ({ context }: { context: AuthMachineContext }): boolean =>
+  context.refreshDueAt !== null && context.refreshDueAt - T0 <= MAX_TIMER_DELAY;
+
+/** The proactive timer as the model sees it: what tells two otherwise equal states apart. */
+export function modelTimer(context: AuthMachineContext): 'no timer' | 'timer due' | 'timer re-arms' {
+  if (context.refreshDueAt === null) return 'no timer';
+  return isRefreshDueInModel({ context }) ? 'timer due' : 'timer re-arms';
+}
+
+/** The model both model tests walk. */
+export const modelMachine: AnyStateMachine = authModelMachine({ isRefreshDue: isRefreshDueInModel });
