@@ -1,28 +1,8 @@
 import { AuthError, createAuthSession, SessionExpiredError, TokenRefreshError, type TokenSet } from '@authmachine/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flush, HOUR, loggedInSession, startSession, T0 } from './support/testKit.js';
+import { describe, expect, it, vi } from 'vitest';
+import { captureRethrown, flush, HOUR, loggedInSession, startSession, T0, useFakeClock } from './support/testKit.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-function captureRethrown(): unknown[] {
-  const rethrown: unknown[] = [];
-  const original = globalThis.queueMicrotask.bind(globalThis);
-  vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((callback) =>
-    original(() => {
-      try {
-        callback();
-      } catch (error) {
-        rethrown.push(error);
-      }
-    }),
-  );
-  return rethrown;
-}
+useFakeClock();
 
 describe('session.on()', () => {
   it('loggedIn: { expiresAt }, for login(tokens) and for a login function', async () => {

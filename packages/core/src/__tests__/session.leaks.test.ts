@@ -1,13 +1,8 @@
 import { type AuthSession, createAuthSession } from '@authmachine/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { controllableRefresh, loggedInSession, T0 } from './support/testKit.js';
+import { describe, expect, it, vi } from 'vitest';
+import { controllableRefresh, loggedInSession, useFakeClock } from './support/testKit.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeClock();
 
 /** The actor's own bookkeeping (XState internals): a subscription or invoked actor left behind shows here. */
 interface ActorInternals {

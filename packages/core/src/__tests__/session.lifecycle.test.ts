@@ -1,6 +1,7 @@
 import { AuthError, type AuthState, createAuthSession, type TokenSet } from '@authmachine/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  captureRethrown,
   createDeferred,
   flush,
   loggedInSession,
@@ -8,32 +9,11 @@ import {
   rejectionOf,
   spyStorage,
   startSession,
-  T0,
   track,
+  useFakeClock,
 } from './support/testKit.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-/** Errors a session rethrows on their own (from app callbacks), caught here instead of failing the run. */
-function captureRethrown(): unknown[] {
-  const rethrown: unknown[] = [];
-  const original = globalThis.queueMicrotask.bind(globalThis);
-  vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((callback) =>
-    original(() => {
-      try {
-        callback();
-      } catch (error) {
-        rethrown.push(error);
-      }
-    }),
-  );
-  return rethrown;
-}
+useFakeClock();
 
 function codeOf(error: unknown): unknown {
   return error instanceof AuthError ? error.code : error;

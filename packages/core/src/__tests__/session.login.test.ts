@@ -1,5 +1,5 @@
 import { AuthError, createAuthSession, InvalidTokenResponseError, type TokenSet } from '@authmachine/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createDeferred,
   flush,
@@ -12,14 +12,10 @@ import {
   startSession,
   T0,
   track,
+  useFakeClock,
 } from './support/testKit.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeClock();
 
 const TOKENS: TokenSet = { accessToken: 'access-1', refreshToken: 'refresh-1', expiresIn: 3600 };
 

@@ -1,13 +1,8 @@
 import type { TokenSet } from '@authmachine/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DAY, flush, HOUR, loggedInSession, T0, track } from './support/testKit.js';
+import { describe, expect, it, vi } from 'vitest';
+import { DAY, flush, HOUR, loggedInSession, T0, track, useFakeClock } from './support/testKit.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeClock();
 
 /** Advances to just before `at` (epoch ms), checks no refresh happened, then to `at` and checks one did. */
 async function expectRefreshAt(refresh: { fn: { mock: { calls: unknown[] } } }, at: number): Promise<void> {

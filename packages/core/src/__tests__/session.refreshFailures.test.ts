@@ -1,13 +1,8 @@
 import { AuthError, createAuthSession, TokenRefreshError } from '@authmachine/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flush, loggedInSession, recordEvents, rejectionOf, T0, track } from './support/testKit.js';
+import { describe, expect, it, vi } from 'vitest';
+import { flush, loggedInSession, recordEvents, rejectionOf, track, useFakeClock } from './support/testKit.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeClock();
 
 const NEW_TOKENS = { accessToken: 'access-2', refreshToken: 'refresh-2', expiresIn: 3600 };
 const SERVER_ERROR = { response: { status: 500 } };

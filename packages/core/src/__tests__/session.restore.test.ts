@@ -1,5 +1,5 @@
 import { createAuthSession, SessionExpiredError, type TokenSet } from '@authmachine/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   controllableRefresh,
   createDeferred,
@@ -11,14 +11,10 @@ import {
   spyStorage,
   T0,
   track,
+  useFakeClock,
 } from './support/testKit.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeClock();
 
 const NEW_TOKENS = { accessToken: 'access-2', refreshToken: 'refresh-2', expiresIn: 3600 };
 

@@ -1,13 +1,8 @@
 import { AuthError, type AuthSessionOptions, createAuthSession } from '@authmachine/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flush, T0 } from './support/testKit.js';
+import { describe, expect, it, vi } from 'vitest';
+import { flush, useFakeClock } from './support/testKit.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeClock();
 
 const refresh = async () => ({ accessToken: 'access-2' });
 

@@ -7,7 +7,7 @@ import {
   type RefreshContext,
   type TokenSet,
 } from '@authmachine/core';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 /**
  * Small test doubles for the unit tests of `@authmachine/core`: a refresh function whose calls the
@@ -19,6 +19,35 @@ import { vi } from 'vitest';
 export const T0 = Date.UTC(2030, 0, 1);
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
+
+/** Fake timers from T0 around every test of the file: the session's timers run when the test says. */
+export function useFakeClock(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: T0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
+
+/**
+ * Errors a session rethrows on their own (from app callbacks, in a microtask so that the session
+ * goes on), caught here instead of failing the run.
+ */
+export function captureRethrown(): unknown[] {
+  const rethrown: unknown[] = [];
+  const original = globalThis.queueMicrotask.bind(globalThis);
+  vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((callback) =>
+    original(() => {
+      try {
+        callback();
+      } catch (error) {
+        rethrown.push(error);
+      }
+    }),
+  );
+  return rethrown;
+}
 
 export interface Deferred<T> {
   readonly promise: Promise<T>;
