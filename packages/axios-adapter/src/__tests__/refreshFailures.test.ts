@@ -9,9 +9,10 @@ import {
 import { isAxiosError } from 'axios';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RefreshBehaviour } from './support/fakeAuthApi.js';
+import { holdRefreshWithWaiters } from './support/heldRefresh.js';
 import { inParallel, reasonsOf } from './support/results.js';
 import { type Scenario, useFakeAuthServer } from './support/useFakeAuthServer.js';
-import { countTokenRejections, deferred, until, untilStatus } from './support/waiting.js';
+import { countTokenRejections, untilStatus } from './support/waiting.js';
 
 const { start } = useFakeAuthServer();
 
@@ -25,23 +26,14 @@ describe('a refresh that fails transiently', () => {
   it.each(transientFailures)(
     'refresh answers $answer: the 10 requests waiting after their 401 and the 10 queued reject with TokenRefreshError; the session keeps its refresh token',
     async ({ answer, cause }) => {
-      const { api, session, fake } = await start({ session: { refreshTimeout: 5_000 } });
+      const scenario = await start({ session: { refreshTimeout: 5_000 } });
+      const { session, fake } = scenario;
       const K = 10;
       const Q = 10;
       const failures: unknown[] = [];
       session.on('refreshFailed', ({ error }) => failures.push(error));
-      const rejections = countTokenRejections(session);
-      fake.refreshBehaviour = answer;
-      const refreshGate = deferred();
-      fake.holdRefreshUntil(refreshGate.promise);
-      fake.expireAccessToken();
-      fake.holdApiResponsesUntil(K);
-
-      const inFlight = inParallel(K, (i) => api.get(`/api/items/${i}`));
-      await untilStatus(session, 'refreshing');
-      const queued = inParallel(Q, (i) => api.get(`/api/queued/${i}`));
-      await until(() => rejections.count === K, `${K} requests reported their 401`);
-      refreshGate.resolve();
+      const { inFlight, queued, release } = await holdRefreshWithWaiters(scenario, { answer, inFlight: K, queued: Q });
+      release();
 
       const errors = [...reasonsOf(await inFlight), ...reasonsOf(await queued)];
       expect(errors).toHaveLength(K + Q);
@@ -58,7 +50,7 @@ describe('a refresh that fails transiently', () => {
       expect(fake.apiRequests).toHaveLength(K);
       expect(session.getSnapshot()).toMatchObject({ status: 'authenticated', accessToken: 'access-1' });
 
-      await expectNextRefreshToWork({ api, session, fake });
+      await expectNextRefreshToWork(scenario);
     },
   );
 
@@ -90,19 +82,11 @@ describe('a refresh that fails transiently', () => {
     const memory = memoryStorage();
     const written: TokenSet[] = [];
     const storage = { ...memory, set: (tokens: TokenSet) => void written.push(tokens) };
-    const { api, session, fake } = await start({ session: { storage } });
-    const K = 5;
-    const rejections = countTokenRejections(session);
+    const scenario = await start({ session: { storage } });
+    const { api, session, fake } = scenario;
     expect(written.map((tokens) => tokens.accessToken)).toEqual(['access-1']);
-    fake.refreshBehaviour = 'malformed';
-    const refreshGate = deferred();
-    fake.holdRefreshUntil(refreshGate.promise);
-    fake.expireAccessToken();
-    fake.holdApiResponsesUntil(K);
-
-    const inFlight = inParallel(K, (i) => api.get(`/api/items/${i}`));
-    await until(() => rejections.count === K, `${K} requests reported their 401`);
-    refreshGate.resolve();
+    const { inFlight, release } = await holdRefreshWithWaiters(scenario, { answer: 'malformed', inFlight: 5 });
+    release();
 
     for (const error of reasonsOf(await inFlight)) {
       expect(error).toBeInstanceOf(TokenRefreshError);

@@ -2,9 +2,10 @@ import { SessionExpiredError } from '@authmachine/core';
 import { describe, expect, it } from 'vitest';
 import type { RefreshBehaviour } from './support/fakeAuthApi.js';
 import { heldEndpoint } from './support/heldEndpoint.js';
+import { holdRefreshWithWaiters } from './support/heldRefresh.js';
 import { authorizationSentBy, httpStatusOf, inParallel, reasonsOf, rejectionOf, valuesOf } from './support/results.js';
 import { useFakeAuthServer } from './support/useFakeAuthServer.js';
-import { countTokenRejections, deferred, pause, until, untilStatus } from './support/waiting.js';
+import { pause } from './support/waiting.js';
 
 const { start, server } = useFakeAuthServer();
 
@@ -17,29 +18,21 @@ describe('the refresh token is rejected: the session ends', () => {
   it.each(sessionEndingAnswers)(
     'refresh answers $reply: 10 waiting after their 401, 10 queued and 5 whose 401 comes late all reject with SessionExpiredError',
     async ({ answer }) => {
-      const { api, session, fake } = await start({ session: { refreshTimeout: 5_000 } });
+      const scenario = await start({ session: { refreshTimeout: 5_000 } });
+      const { api, session, fake } = scenario;
       const K = 10; // in flight, answered 401 together: they wait for the refresh
       const Q = 10; // made during the refresh: queued before sending
       const L = 5; // sent with the old token, answered only after the session ended
       const ended: unknown[] = [];
       session.on('sessionExpired', ({ error }) => ended.push(error));
-      const rejections = countTokenRejections(session);
       const slow = heldEndpoint(fake, '/api/slow');
       server.use(slow.handler);
 
       const late = inParallel(L, (i) => api.get(`/api/slow/${i}`));
       await slow.untilArrived(L);
-      fake.refreshBehaviour = answer;
-      const refreshGate = deferred();
-      fake.holdRefreshUntil(refreshGate.promise);
-      fake.expireAccessToken();
-      fake.holdApiResponsesUntil(K);
-      const inFlight = inParallel(K, (i) => api.get(`/api/items/${i}`));
-      await untilStatus(session, 'refreshing');
-      const queued = inParallel(Q, (i) => api.get(`/api/queued/${i}`));
-      await until(() => rejections.count === K, `${K} requests reported their 401`);
+      const { inFlight, queued, release } = await holdRefreshWithWaiters(scenario, { answer, inFlight: K, queued: Q });
 
-      refreshGate.resolve();
+      release();
       const waitingErrors = [...reasonsOf(await inFlight), ...reasonsOf(await queued)];
       expect(session.getSnapshot()).toMatchObject({ status: 'expired', accessToken: null, isAuthenticated: false });
 
@@ -123,22 +116,16 @@ describe('a 401 of the ended session that arrives after a new login', () => {
 
 describe('a logout while requests wait after their 401', () => {
   it('the 10 waiting requests reject with their own 401 and none is retried', async () => {
-    const { api, session, fake } = await start({ session: { refreshTimeout: 5_000 } });
+    const scenario = await start({ session: { refreshTimeout: 5_000 } });
+    const { session, fake } = scenario;
     const K = 10;
-    const rejections = countTokenRejections(session);
-    const refreshGate = deferred();
-    fake.holdRefreshUntil(refreshGate.promise);
-    fake.expireAccessToken();
-    fake.holdApiResponsesUntil(K);
-
-    const inFlight = inParallel(K, (i) => api.get(`/api/items/${i}`));
-    await until(() => rejections.count === K, `${K} requests reported their 401`);
+    const { inFlight, release } = await holdRefreshWithWaiters(scenario, { inFlight: K });
     await session.logout();
 
     const errors = reasonsOf(await inFlight);
     expect(errors.map(httpStatusOf)).toEqual(Array(K).fill(401));
     expect(errors.map(authorizationSentBy)).toEqual(Array(K).fill('Bearer access-1'));
-    refreshGate.resolve();
+    release();
     await pause();
     expect(fake.apiRequests).toHaveLength(K);
     expect(fake.refreshCalls).toHaveLength(1);
