@@ -75,6 +75,17 @@ describe('crossTab in Chromium: two tabs, one session', () => {
     await sleep(ACCESS_TTL_S * 1000 + 300);
     await Promise.all([burst(a), burst(b)]);
     expect(server.stats()).toMatchObject({ refreshes: 2, reuseDetections: 0 });
+    // The tokens went over the channel only: nothing written where other code of the origin reads.
+    for (const page of [a, b]) {
+      expect(
+        await page.evaluate(async () => ({
+          localStorage: localStorage.length,
+          sessionStorage: sessionStorage.length,
+          cookies: document.cookie,
+          indexedDB: (await indexedDB.databases()).length,
+        })),
+      ).toEqual({ localStorage: 0, sessionStorage: 0, cookies: '', indexedDB: 0 });
+    }
     expect(errors).toEqual([]);
     await context.close();
   });
