@@ -58,7 +58,8 @@ export function createRequestQueue(session: AuthSession, options: { queueTimeout
     takeUntil(closed$),
     share({ connector: () => new FanOutSubject<AuthState>() }),
   );
-  const current = (): AuthState => toAuthState(session.actor.getSnapshot());
+  // The session keeps its AuthState up to date with every snapshot: no need to build one per request.
+  const current = (): AuthState => session.getSnapshot();
 
   function whenSettled(config: InternalAxiosRequestConfig): Promise<SettledWait> {
     const start = current();
