@@ -52,10 +52,11 @@ export function createAuthApp(options: AuthServerOptions = {}): AuthApp {
     tokens.forgetExpiries();
   }
 
-  function send(response: ServerResponse, path: string, reply: Reply): void {
+  /** `apiPath`: an `/api/...` request that is not a CORS preflight, the ones the API counters count. */
+  function send(response: ServerResponse, apiPath: boolean, reply: Reply): void {
     if (reply.status === 401) stats.unauthorized += 1;
     if (reply.status === 403) stats.forbidden += 1;
-    if (path.startsWith('/api/') && reply.status >= 200 && reply.status < 300) stats.apiSucceeded += 1;
+    if (apiPath && reply.status >= 200 && reply.status < 300) stats.apiSucceeded += 1;
     const headers: Record<string, string> = { 'Cache-Control': 'no-store', ...reply.headers };
     if (reply.body === undefined) {
       response.writeHead(reply.status, headers).end();
@@ -68,7 +69,9 @@ export function createAuthApp(options: AuthServerOptions = {}): AuthApp {
   async function serve(request: IncomingMessage, response: ServerResponse, next: (() => void) | undefined) {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (path !== '/stats' && path !== '/stats/reset') stats.requests += 1;
-    if (path.startsWith('/api/')) stats.apiRequests += 1;
+    // A browser's preflight before a cross-origin call is not an API call of the app.
+    const apiPath = path.startsWith('/api/') && !isPreflight(request);
+    if (apiPath) stats.apiRequests += 1;
     const originAllowed = applyCors(request, response, allowedOrigins);
     let reply: Reply | null;
     try {
@@ -77,7 +80,7 @@ export function createAuthApp(options: AuthServerOptions = {}): AuthApp {
       if (!(error instanceof HttpError)) throw error;
       reply = errorReply(error);
     }
-    if (reply !== null) send(response, path, reply);
+    if (reply !== null) send(response, apiPath, reply);
   }
 
   // The reply, or null when `next` took the request over.
@@ -121,7 +124,7 @@ export function createAuthApp(options: AuthServerOptions = {}): AuthApp {
           response.destroy();
           return;
         }
-        send(response, '', errorReply(new HttpError(500, 'server_error', 'The server failed.')));
+        send(response, false, errorReply(new HttpError(500, 'server_error', 'The server failed.')));
       });
     },
     stats: () => ({ ...stats }),

@@ -21,7 +21,7 @@ export interface AuthServerStats {
   logouts: number;
   /** Token families revoked by `POST /admin/revoke` or `revokeUser()`. */
   adminRevocations: number;
-  /** Requests to `/api/...`. */
+  /** Requests to `/api/...`, CORS preflights not counted. */
   apiRequests: number;
   /** `/api/...` requests answered 2xx. */
   apiSucceeded: number;
