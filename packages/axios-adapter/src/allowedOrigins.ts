@@ -14,9 +14,9 @@ export function createOriginCheck(instance: AxiosInstance, allowedOrigins: strin
       ? [defaultOrigin(instance.defaults.baseURL, pageOrigin)]
       : allowedOrigins.map(toOrigin),
   );
-  const baseOrigins = new BaseOriginCache();
+  const baseOriginOf = createBaseOriginCache();
   return (config) => {
-    const origin = requestOriginOf(config, pageOrigin, baseOrigins);
+    const origin = requestOriginOf(config, pageOrigin, baseOriginOf);
     return origin !== null && origins.has(origin);
   };
 }
@@ -28,13 +28,13 @@ const ABSOLUTE_URL = /^(?:[a-z][a-z\d+\-.]*:)?\/\//i;
 function requestOriginOf(
   config: InternalAxiosRequestConfig,
   pageOrigin: string | undefined,
-  baseOrigins: BaseOriginCache,
+  baseOriginOf: (baseURL: string) => string | null,
 ): string | null {
   const url = config.url ?? '';
   const isAbsolute = ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false;
   if (isAbsolute || !config.baseURL) return originOrNull(url, pageOrigin);
   if (url !== '') {
-    const origin = baseOrigins.originOf(config.baseURL);
+    const origin = baseOriginOf(config.baseURL);
     if (origin !== null) return origin;
   }
   return originOrNull(joinUrl(config.baseURL, url), pageOrigin);
@@ -56,21 +56,20 @@ const MAX_CACHED_BASES = 32;
  * The origin of each `baseURL` a relative request goes through, computed once: parsing a URL per
  * request was a third of the adapter's cost on the happy path. Only bases whose origin no relative
  * URL can change are kept; for any other base, and for a base that does not parse, the full URL is
- * parsed per request as before.
+ * parsed per request as before (null here).
  */
-class BaseOriginCache {
-  private readonly origins = new Map<string, string>();
-
-  originOf(baseURL: string): string | null {
-    const cached = this.origins.get(baseURL);
+function createBaseOriginCache(): (baseURL: string) => string | null {
+  const origins = new Map<string, string>();
+  return (baseURL) => {
+    const cached = origins.get(baseURL);
     if (cached !== undefined) return cached;
     if (!BASE_WITH_HOST.test(baseURL) || LINE_BREAK_OR_TAB.test(baseURL)) return null;
     const origin = originOrNull(`${baseURL.replace(/\/?\/$/, '')}/`, undefined);
     if (origin === null || origin === 'null') return null;
-    if (this.origins.size >= MAX_CACHED_BASES) this.origins.clear();
-    this.origins.set(baseURL, origin);
+    if (origins.size >= MAX_CACHED_BASES) origins.clear();
+    origins.set(baseURL, origin);
     return origin;
-  }
+  };
 }
 
 function joinUrl(baseURL: string, url: string): string {
