@@ -1,5 +1,5 @@
 import { formatFigure as f } from './figure.js';
-import type { BenchResults, RefreshStormRow } from './results.js';
+import type { BenchResults, HappyPathRow, RefreshStormRow } from './results.js';
 import type { Table } from './table.js';
 
 /** Growth from N/10 to N still read as linear: 10, plus 10 % for run-to-run noise. */
@@ -29,7 +29,7 @@ export function goalsOf(results: BenchResults): Goal[] {
     {
       goal: "overhead per request no worse than axios-auth-refresh's",
       met: overhead(ours?.nsPerRequest) <= overhead(theirs?.nsPerRequest),
-      figures: `authmachine ${signed(overhead(ours?.nsPerRequest))} ns (${f(ours?.ratioToBare ?? Number.NaN)}× bare), axios-auth-refresh ${signed(overhead(theirs?.nsPerRequest))} ns (${f(theirs?.ratioToBare ?? Number.NaN)}× bare)`,
+      figures: `authmachine ${signed(overhead(ours?.nsPerRequest))} ns (${f(ours?.ratioToBare ?? Number.NaN)}× bare), axios-auth-refresh ${signed(overhead(theirs?.nsPerRequest))} ns (${f(theirs?.ratioToBare ?? Number.NaN)}× bare); ${differenceFigures(ours, theirs)}`,
     },
     {
       goal: 'exactly one refresh per expiry for every N, every request succeeding',
@@ -54,6 +54,18 @@ export function goalsOf(results: BenchResults): Goal[] {
       figures: results.bundle.rows.map((row) => `${f(row.sizeBytes)} / ${f(row.budgetBytes)} B`).join(', '),
     },
   ];
+}
+
+/**
+ * How far apart two means are, against the margin of error of their difference (the two margins
+ * combined in quadrature): a difference within it is not one this run can tell.
+ */
+function differenceFigures(a: HappyPathRow | undefined, b: HappyPathRow | undefined): string {
+  const margin = (row: HappyPathRow | undefined): number =>
+    ((row?.rmePercent ?? Number.NaN) / 100) * (row?.nsPerRequest ?? Number.NaN);
+  const difference = Math.round(Math.abs((a?.nsPerRequest ?? Number.NaN) - (b?.nsPerRequest ?? Number.NaN)));
+  const combined = Math.round(Math.hypot(margin(a), margin(b)));
+  return `difference ${f(difference)} ns, ${difference <= combined ? 'within' : 'beyond'} the margin of error (±${f(combined)} ns)`;
 }
 
 function stormFigures(row: RefreshStormRow): string {
