@@ -42,6 +42,8 @@ export type AuthMachineEvent =
   | { type: 'LOGOUT'; fromOtherTab?: boolean }
   /** Another tab of the app logged in or refreshed (cross-tab sync): adopt its tokens. */
   | { type: 'TOKENS_SYNCED'; tokens: SessionTokens }
+  /** The server rejected this refresh token in another tab (cross-tab sync): the session ended there. */
+  | { type: 'SESSION_ENDED'; refreshToken: string }
   | { type: 'TOKEN_REJECTED'; accessToken: string }
   | { type: 'REFRESH' };
 
@@ -87,6 +89,7 @@ export const authMachine = setup({
     // Cross-tab announcements; createAuthSession supplies them when the `crossTab` option is on.
     announceTokens: (_, _tokens: SessionTokens) => undefined,
     announceLogout: () => undefined,
+    announceSessionEnd: (_, _refreshToken: string | null) => undefined,
     storeTokens: assign(({ context }, tokens: SessionTokens) => ({
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
@@ -126,6 +129,9 @@ export const authMachine = setup({
   guards: {
     hasLoginFunction: ({ event }) => event.type === 'LOGIN' && 'login' in event,
     isFromOtherTab: ({ event }) => event.type === 'LOGOUT' && event.fromOtherTab === true,
+    // A tab that already holds other tokens (a new login) keeps its session.
+    isSameRefreshToken: ({ context, event }) =>
+      event.type === 'SESSION_ENDED' && event.refreshToken === context.refreshToken,
     isCurrentToken: ({ context, event }) =>
       event.type === 'TOKEN_REJECTED' && event.accessToken === context.accessToken,
     hasRefreshToken: ({ context }) => context.refreshToken !== null,
@@ -263,6 +269,7 @@ export const authMachine = setup({
       on: {
         // Another tab refreshed (or logged in again): its tokens replace ours, and the timer restarts.
         TOKENS_SYNCED: { target: 'authenticated', reenter: true, actions: adoptTokens('emitRefreshed') },
+        SESSION_ENDED: endedInOtherTab(),
         // A 401 for an older token (a late answer) must not start a refresh: only the current one.
         TOKEN_REJECTED: [
           { guard: and(['isCurrentToken', 'hasRefreshToken']), target: 'refreshing' },
@@ -290,7 +297,11 @@ export const authMachine = setup({
     refreshing: {
       entry: 'startRefresh',
       // Another tab finished the refresh first: leaving `calling` aborts ours (and its lock request).
-      on: { TOKENS_SYNCED: { target: 'authenticated', actions: adoptTokens('emitRefreshed') } },
+      on: {
+        TOKENS_SYNCED: { target: 'authenticated', actions: adoptTokens('emitRefreshed') },
+        // Another tab's refresh with our refresh token was rejected: ours would be too.
+        SESSION_ENDED: endedInOtherTab(),
+      },
       initial: 'calling',
       states: {
         calling: {
@@ -310,13 +321,17 @@ export const authMachine = setup({
               {
                 guard: { type: 'isSessionEnded', params: errorOf },
                 target: '#auth.expired',
-                actions: {
-                  type: 'recordSessionEnd',
-                  params: ({ event }) => ({
-                    message: 'The server rejected the refresh token: log in again.',
-                    cause: event.error,
-                  }),
-                },
+                actions: [
+                  {
+                    type: 'recordSessionEnd',
+                    params: ({ event }) => ({
+                      message: 'The server rejected the refresh token: log in again.',
+                      cause: event.error,
+                    }),
+                  },
+                  // Before `expired` forgets it: the other tabs end the session that holds this token.
+                  { type: 'announceSessionEnd', params: ({ context }) => context.refreshToken },
+                ],
               },
               {
                 guard: { type: 'canRetryRefresh', params: errorOf },
@@ -356,6 +371,18 @@ export const authMachine = setup({
     },
   },
 });
+
+/** The session ended in another tab: this one ends too, without a refresh call of its own. */
+function endedInOtherTab() {
+  return {
+    guard: 'isSameRefreshToken',
+    target: '#auth.expired',
+    actions: {
+      type: 'recordSessionEnd',
+      params: { message: 'The server rejected the refresh token in another tab: log in again.' },
+    },
+  } as const;
+}
 
 /** Tokens from another tab: stored and persisted here, never announced back. */
 function adoptTokens(emitted: 'emitLoggedIn' | 'emitRefreshed') {

@@ -69,6 +69,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       clearStoredTokens: () => writeStorage(() => storage.clear()),
       announceTokens: (_, tokens: SessionTokens) => crossTab?.announceTokens(tokens),
       announceLogout: () => crossTab?.announceLogout(),
+      announceSessionEnd: (_, refreshToken: string | null) => crossTab?.announceSessionEnd(refreshToken),
     },
     guards: {
       // An app's predicate that throws must not crash the machine: treat its answer as "not ended".

@@ -869,9 +869,11 @@ const NOT_REACHABLE_THROUGH_AXIOS = new Map<string, string>([
     'auth.authenticated on TOKENS_SYNCED #0',
     'auth.refreshing on TOKENS_SYNCED #0',
     'auth.expired on TOKENS_SYNCED #0',
+    'auth.authenticated on SESSION_ENDED #0',
+    'auth.refreshing on SESSION_ENDED #0',
   ].map((key): [string, string] => [
     key,
-    "Cross-tab sync (the crossTab option): another tab's logout or tokens arrive over its BroadcastChannel, " +
+    "Cross-tab sync (the crossTab option): another tab's logout, tokens or session end arrive over its BroadcastChannel, " +
       'not through axios; the core model test drives them through a real channel, and the adapter sees ' +
       'them only as the states they lead to, which these paths cover.',
   ]),

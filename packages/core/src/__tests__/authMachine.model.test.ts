@@ -230,6 +230,19 @@ const variants: Variant[] = [
     leadsTo: () => 'anonymous',
     run: (driver) => driver.otherTab.post({ source: 'authmachine', v: 1, type: 'logout' }),
   },
+  {
+    // The other tab names the refresh token it held: this tab ends only if it holds the same one
+    // (a tab with no refresh token, an opaque-token login, holds another session).
+    name: "another tab's refresh was rejected",
+    type: 'SESSION_ENDED',
+    fromOtherTab: true,
+    offeredIn: (state) => state.matches('authenticated') || state.matches('refreshing'),
+    payload: (state) => ({ refreshToken: contextOf(state).refreshToken ?? 'refresh-of-another-session' }),
+    leadsTo: (driver) =>
+      contextOf(driver.model).refreshToken !== null ? 'expired' : driver.session.getSnapshot().status,
+    run: (driver, event) =>
+      driver.otherTab.post({ source: 'authmachine', v: 1, type: 'ended', refreshToken: event.refreshToken }),
+  },
   otherTabSends('another tab logs in', [OTHER_TAB_LOGIN_TOKENS], 'login', ['anonymous', 'expired']),
   otherTabSends('another tab refreshed', [OTHER_TAB_ROTATED_TOKENS, OTHER_TAB_LOGIN_TOKENS], 'refresh', [
     'authenticated',
@@ -674,28 +687,31 @@ class SessionDriver {
     expect(this.session.getSnapshot().status, `API.md: "${variant.name}" leads to ${expectedStatus}`).toBe(
       expectedStatus,
     );
-    // What the other tabs hear: this tab's own logins, refreshes and logouts, never what came from them.
+    // What the other tabs hear: this tab's own logins, refreshes, logouts and rejected refresh tokens,
+    // never what came from them.
     const heard = this.otherTab.take().filter((message) => (message as { type?: unknown }).type !== 'hello');
     const context = contextOf(next);
     const announced = variant.fromOtherTab
       ? []
       : variant.type === 'LOGOUT'
         ? [{ source: 'authmachine', v: 1, type: 'logout' }]
-        : variant.delivers
-          ? [
-              {
-                source: 'authmachine',
-                v: 1,
-                type: 'tokens',
-                tokens: {
-                  accessToken: context.accessToken,
-                  refreshToken: context.refreshToken,
-                  expiresAt: this.realExpiresAt(context),
-                  receivedAt: this.tokensReceivedAt,
+        : from.matches('refreshing') && next.matches('expired')
+          ? [{ source: 'authmachine', v: 1, type: 'ended', refreshToken: contextOf(from).refreshToken }]
+          : variant.delivers
+            ? [
+                {
+                  source: 'authmachine',
+                  v: 1,
+                  type: 'tokens',
+                  tokens: {
+                    accessToken: context.accessToken,
+                    refreshToken: context.refreshToken,
+                    expiresAt: this.realExpiresAt(context),
+                    receivedAt: this.tokensReceivedAt,
+                  },
                 },
-              },
-            ]
-          : [];
+              ]
+            : [];
     expect(heard).toEqual(announced);
 
     // A refresh or login left behind is discarded (API.md §1): its refresh call is aborted, and

@@ -48,7 +48,15 @@ function rotatingServer(delayMs = 20) {
     current = `refresh-${generation}`;
     return { accessToken: `access-${generation}`, refreshToken: current, expiresIn: 3600 };
   });
-  return { refresh, calls, reuseDetections: () => reuseDetections };
+  return {
+    refresh,
+    calls,
+    reuseDetections: () => reuseDetections,
+    /** The user's sessions are revoked (an admin, a password change): every refresh token is refused. */
+    revoke: () => {
+      current = 'revoked';
+    },
+  };
 }
 
 function tabs(count: number, options: Partial<AuthSessionOptions> & { locks?: CrossTabLocks | null } = {}) {
@@ -185,6 +193,54 @@ describe('crossTab: one refresh for every tab', () => {
     // The tab that failed heard of the new tokens and goes on with them.
     await vi.waitFor(() => expect(a.getAccessToken()).toBe('access-2'));
     expect(server.reuseDetections()).toBe(0);
+  });
+});
+
+describe('crossTab: a session that ends in one tab ends in every tab holding it', () => {
+  it("one tab's rejected refresh ends the session in the others: no refresh call of theirs, one sessionExpired each", async () => {
+    const {
+      sessions: [a, b, c],
+      server,
+    } = tabs(3);
+    await a?.login(LOGIN);
+    await vi.waitFor(() => expect(c?.getAccessToken()).toBe('access-1'));
+    const expired = { a: vi.fn(), b: vi.fn(), c: vi.fn() };
+    a?.on('sessionExpired', expired.a);
+    b?.on('sessionExpired', expired.b);
+    c?.on('sessionExpired', expired.c);
+    server.revoke();
+
+    // All three tabs meet 401s; b and c wait for the lock while a's refresh is refused.
+    a?.tokenRejected('access-1');
+    b?.tokenRejected('access-1');
+    c?.tokenRejected('access-1');
+    const waits = await Promise.allSettled([a, b, c].map((tab) => tab?.waitForAccessToken()));
+
+    expect(server.calls).toEqual(['refresh-1']);
+    expect([a, b, c].map((tab) => tab?.getSnapshot().status)).toEqual(['expired', 'expired', 'expired']);
+    expect(waits.map((wait) => wait.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(c?.getSnapshot().error).toMatchObject({
+      code: 'SESSION_EXPIRED',
+      message: 'The server rejected the refresh token in another tab: log in again.',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([expired.a, expired.b, expired.c].map((handler) => handler.mock.calls.length)).toEqual([1, 1, 1]);
+  });
+
+  it('a tab that holds another refresh token (a new login) keeps its session', async () => {
+    const {
+      sessions: [a],
+      name,
+    } = tabs(1);
+    await a?.login(LOGIN);
+    const other = rawChannel(name);
+    other.postMessage({ source: 'authmachine', v: 1, type: 'ended', refreshToken: 'refresh-of-an-older-login' });
+    other.postMessage({ source: 'authmachine', v: 1, type: 'ended', refreshToken: '' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(a?.getSnapshot()).toMatchObject({ status: 'authenticated', accessToken: 'access-1' });
+
+    other.postMessage({ source: 'authmachine', v: 1, type: 'ended', refreshToken: 'refresh-1' });
+    await vi.waitFor(() => expect(a?.getSnapshot().status).toBe('expired'));
   });
 });
 

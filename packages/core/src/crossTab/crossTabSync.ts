@@ -18,6 +18,8 @@ export interface CrossTabSync {
   refresh(refreshToken: string, signal: AbortSignal, call: () => Promise<SessionTokens>): Promise<SessionTokens>;
   announceTokens(tokens: SessionTokens): void;
   announceLogout(): void;
+  /** The server rejected this refresh token here: the tabs that hold it end their session too. */
+  announceSessionEnd(refreshToken: string | null): void;
   /** Turns the other tabs' messages into machine events, and asks them for the session they hold. */
   connect(session: SyncedSession): void;
   /** A tab whose restore found no usable session adopts what the other tabs sent meanwhile. */
@@ -62,6 +64,9 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
     if (message.type === 'logout') {
       latest = null;
       session.send({ type: 'LOGOUT', fromOtherTab: true });
+    } else if (message.type === 'ended') {
+      if (latest?.refreshToken === message.refreshToken) latest = null;
+      session.send({ type: 'SESSION_ENDED', refreshToken: message.refreshToken });
     } else if (message.type === 'hello') {
       const status = session.status();
       const held = (status === 'authenticated' || status === 'refreshing') && latest;
@@ -95,12 +100,18 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
               resolve(latest);
               return;
             }
-            const tokens = await untilAborted(call(), signal);
-            latest = tokens;
-            post({ type: 'tokens', tokens });
-            resolve(tokens);
-            // The next tab in line must hear of the rotation before it gets the lock: BroadcastChannel
-            // and Web Locks have no common order, so the lock is kept a little longer.
+            // The next tab in line must hear of what happened before it gets the lock: BroadcastChannel
+            // and Web Locks have no common order, so the lock is kept a little longer. A rotation is
+            // posted here; a rejected refresh token is posted by the session as it ends (at once,
+            // when it hears of the rejection), so that the next tab ends too instead of calling.
+            try {
+              const tokens = await untilAborted(call(), signal);
+              latest = tokens;
+              post({ type: 'tokens', tokens });
+              resolve(tokens);
+            } catch (error) {
+              reject(error);
+            }
             if (handoffDelay > 0) await new Promise((done) => setTimeout(done, handoffDelay));
           })
           .catch(reject);
@@ -115,6 +126,11 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
     announceLogout() {
       latest = null;
       post({ type: 'logout' });
+    },
+    announceSessionEnd(refreshToken) {
+      if (refreshToken === null) return;
+      if (latest?.refreshToken === refreshToken) latest = null;
+      post({ type: 'ended', refreshToken });
     },
     connect(synced) {
       session = synced;

@@ -12,6 +12,8 @@ export interface CrossTabChannel {
 export type TabMessage =
   | { type: 'tokens'; tokens: SessionTokens }
   | { type: 'logout' }
+  /** The server rejected this refresh token: the session that holds it has ended. */
+  | { type: 'ended'; refreshToken: string }
   /** A tab that just started asks the others for the session they hold. */
   | { type: 'hello' };
 
@@ -25,9 +27,12 @@ export function encodeMessage(message: TabMessage): unknown {
 /** Anything on the channel may be garbage (another library, an old version): null unless valid. */
 export function decodeMessage(data: unknown): TabMessage | null {
   if (typeof data !== 'object' || data === null) return null;
-  const { source, v, type, tokens } = data as Record<string, unknown>;
+  const { source, v, type, tokens, refreshToken: endedToken } = data as Record<string, unknown>;
   if (source !== SOURCE || v !== VERSION) return null;
   if (type === 'logout' || type === 'hello') return { type };
+  if (type === 'ended') {
+    return typeof endedToken === 'string' && endedToken.length > 0 ? { type, refreshToken: endedToken } : null;
+  }
   if (type !== 'tokens' || typeof tokens !== 'object' || tokens === null) return null;
   const { accessToken, refreshToken, expiresAt, receivedAt } = tokens as Record<string, unknown>;
   const valid =
