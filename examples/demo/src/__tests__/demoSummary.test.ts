@@ -64,12 +64,17 @@ describe('the demo summary', () => {
     ]);
   });
 
-  it('with tabs, expects every tab to receive each new token and to find out about the end itself', () => {
-    const threeTabs = { ...behaved, tabs: 3, server: { ...behaved.server, refreshFailures: 3 } };
-    expect(problemsOf(summaryRows({ ...threeTabs, client: { ...behaved.client, refreshed: 6 } }))).toEqual([]);
-    // Only the refreshing tab got the tokens: the others would meet 401s with the old one.
-    expect(problemsOf(summaryRows(threeTabs))).toEqual([
+  it('with tabs, expects every tab to receive each new token, and one rejected refresh for all', () => {
+    const threeTabs = { ...behaved, tabs: 3, client: { ...behaved.client, refreshed: 6 } };
+    expect(problemsOf(summaryRows(threeTabs))).toEqual([]);
+    // Only the refreshing tab got the tokens; each tab found out about the end with a call.
+    expect(
+      problemsOf(
+        summaryRows({ ...threeTabs, client: behaved.client, server: { ...behaved.server, refreshFailures: 3 } }),
+      ),
+    ).toEqual([
       'new tokens received (client) is 2, expected 6: each refresh reaches all 3 tabs',
+      'refreshes rejected (server) is 3, expected 1: after the revoke, for all tabs',
     ]);
   });
 
