@@ -104,6 +104,31 @@ describe('crossTab in Chromium: two tabs, one session', () => {
     await context.close();
   });
 
+  it('the server revokes the session: the tab that finds out ends it in the other tab too, with one refresh call', async () => {
+    const { context, a, b, errors } = await twoTabs();
+    await login(a);
+    await untilStatus(b, 'authenticated');
+    server.resetStats();
+    expect(server.revokeUser('ada')).toBeGreaterThanOrEqual(1);
+
+    const started = Date.now();
+    const fromA = await burst(a, 5);
+    await untilStatus(b, 'expired', 1_000);
+    console.log(`a revoked session ended in the other tab ${Date.now() - started} ms after the burst began`);
+
+    expect(fromA).toEqual(Array(5).fill(401));
+    expect(await statusOf(a)).toBe('expired');
+    // Tab B sent nothing: it did not need a refused refresh call of its own to know.
+    expect(server.stats()).toMatchObject({
+      refreshRequests: 1,
+      refreshFailures: 1,
+      reuseDetections: 0,
+      apiRequests: 5,
+    });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('closing the tab that holds the lock mid-refresh: the other tab gets the lock and completes the refresh', async () => {
     // The server holds each refresh 1.5 s before rotating, so tab A can be closed while its refresh
     // is on the server; a server sees the disconnect and rotates nothing (see refreshDelay).

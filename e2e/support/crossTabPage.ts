@@ -30,13 +30,15 @@ session.subscribe((state) => { document.getElementById('status').textContent = s
 async function get(token) {
   return fetch('/api/me', { headers: token ? { authorization: 'Bearer ' + token } : {} });
 }
-// One request as an HTTP adapter makes it: a 401 reports the token and is retried once.
+// One request as an HTTP adapter makes it: a 401 reports the token and is retried once; when the
+// session ends instead, the request fails with its 401.
 async function request() {
   const token = await session.waitForAccessToken();
   const first = await get(token);
   if (first.status !== 401 || !token) return first.status;
   session.tokenRejected(token);
-  return (await get(await session.waitForAccessToken())).status;
+  const next = await session.waitForAccessToken().catch(() => null);
+  return next === null ? first.status : (await get(next)).status;
 }
 window.app = {
   login: () => session.login(async () => (await fetch('/auth/login', json({ username: 'ada', password: 'lovelace' }))).json()),
