@@ -59,17 +59,21 @@ function rotatingServer(delayMs = 20) {
   };
 }
 
-function tabs(count: number, options: Partial<AuthSessionOptions> & { locks?: CrossTabLocks | null } = {}) {
+function tabs(
+  count: number,
+  options: Partial<AuthSessionOptions> & { locks?: CrossTabLocks | null; handoffDelay?: number } = {},
+) {
   testNumber += 1;
   const name = `test-${testNumber}-${Math.random()}`;
-  const locks = options.locks === undefined ? inProcessLocks() : options.locks;
+  const { locks: lockOption, handoffDelay, ...sessionOptions } = options;
+  const locks = lockOption === undefined ? inProcessLocks() : lockOption;
   const server = rotatingServer();
   const open = (): AuthSession => {
     const session = createAuthSession({
       refresh: server.refresh,
       refreshLeeway: false,
-      ...options,
-      crossTab: { name, locks },
+      ...sessionOptions,
+      crossTab: { name, locks, ...(handoffDelay === undefined ? {} : { handoffDelay }) },
     });
     sessions.push(session);
     return session;
@@ -198,10 +202,12 @@ describe('crossTab: one refresh for every tab', () => {
 
 describe('crossTab: a session that ends in one tab ends in every tab holding it', () => {
   it("one tab's rejected refresh ends the session in the others: no refresh call of theirs, one sessionExpired each", async () => {
+    // The lock is kept handoffDelay after the refused call so that the 'ended' message arrives
+    // first; 200 ms rather than the default 50 keeps the count exact on a starved CI machine.
     const {
       sessions: [a, b, c],
       server,
-    } = tabs(3);
+    } = tabs(3, { handoffDelay: 200 });
     await a?.login(LOGIN);
     await vi.waitFor(() => expect(c?.getAccessToken()).toBe('access-1'));
     const expired = { a: vi.fn(), b: vi.fn(), c: vi.fn() };
