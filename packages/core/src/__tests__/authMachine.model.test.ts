@@ -968,6 +968,10 @@ class SessionDriver {
 /** Lets every promise callback run, without moving the fake clock. */
 async function settle(): Promise<void> {
   await vi.advanceTimersByTimeAsync(0);
+  // The cross-tab refresh lets the channel deliver what is on its way (a real setImmediate) before
+  // it calls: a step that starts a refresh has its call in flight only after that macrotask.
+  await new Promise((resolve) => setImmediate(resolve));
+  await vi.advanceTimersByTimeAsync(0);
 }
 
 function sameAuthState(a: AuthState, b: AuthState): boolean {

@@ -114,6 +114,26 @@ describe('crossTab: one refresh for every tab', () => {
     expect(server.reuseDetections()).toBe(0);
   });
 
+  it('with no handoff delay at all, a tab that gets the lock reads the news already on the channel first', async () => {
+    const {
+      sessions: [a, b],
+      server,
+    } = tabs(2, { handoffDelay: 0 });
+    await a?.login(LOGIN);
+    await vi.waitFor(() => expect(b?.getAccessToken()).toBe('access-1'));
+
+    for (let round = 2; round <= 6; round += 1) {
+      a?.tokenRejected(`access-${round - 1}`);
+      b?.tokenRejected(`access-${round - 1}`);
+      expect(await Promise.all([a?.waitForAccessToken(), b?.waitForAccessToken()])).toEqual([
+        `access-${round}`,
+        `access-${round}`,
+      ]);
+    }
+    expect(server.calls).toEqual(['refresh-1', 'refresh-2', 'refresh-3', 'refresh-4', 'refresh-5']);
+    expect(server.reuseDetections()).toBe(0);
+  });
+
   it('five tabs, ten rounds of simultaneous refreshes: one call per round, zero reuse', async () => {
     const { sessions: all, server } = tabs(5);
     await all[0]?.login(LOGIN);

@@ -95,6 +95,13 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
       return new Promise<SessionTokens>((resolve, reject) => {
         locks
           .request(lockName, { signal }, async () => {
+            // The tab before us may have posted its news just before it let go of the lock: let the
+            // channel deliver what is already on its way, and stop if it ended our refresh.
+            await pendingMessagesDelivered();
+            if (signal.aborted) {
+              reject(signal.reason);
+              return;
+            }
             // Another tab rotated the token while we waited: its tokens, not a second use of ours.
             if (latest && latest.refreshToken !== refreshToken) {
               resolve(latest);
@@ -149,6 +156,31 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
       channel.close();
     },
   };
+}
+
+/**
+ * Resolves after the messages already queued for this context have been delivered: a macrotask
+ * that runs after them (Node: `setImmediate` runs after the poll phase that delivers channel
+ * messages; browsers: a MessageChannel task, which background tabs do not throttle as they do
+ * `setTimeout`).
+ */
+function pendingMessagesDelivered(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof setImmediate === 'function') {
+      setImmediate(resolve);
+      return;
+    }
+    if (typeof MessageChannel !== 'function') {
+      setTimeout(resolve, 0);
+      return;
+    }
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }
 
 function defaultChannel(): ((name: string) => CrossTabChannel) | undefined {
