@@ -24,7 +24,10 @@ const session = createAuthSession({
     return response.json();
   },
   refreshLeeway: false,
-  crossTab: true,
+  // ?handoff=0: no delay before the lock passes on, so only the wait for pending messages orders them.
+  crossTab: new URLSearchParams(location.search).has('handoff')
+    ? { handoffDelay: Number(new URLSearchParams(location.search).get('handoff')) }
+    : true,
 });
 session.subscribe((state) => { document.getElementById('status').textContent = state.status; });
 async function get(token) {
