@@ -65,7 +65,13 @@ function differenceFigures(a: HappyPathRow | undefined, b: HappyPathRow | undefi
     ((row?.rmePercent ?? Number.NaN) / 100) * (row?.nsPerRequest ?? Number.NaN);
   const difference = Math.round(Math.abs((a?.nsPerRequest ?? Number.NaN) - (b?.nsPerRequest ?? Number.NaN)));
   const combined = Math.round(Math.hypot(margin(a), margin(b)));
-  return `difference ${f(difference)} ns, ${difference <= combined ? 'within' : 'beyond'} the margin of error (±${f(combined)} ns)`;
+  const text = `difference ${f(difference)} ns, ${difference <= combined ? 'within' : 'beyond'} the margin of error (±${f(combined)} ns)`;
+  // The rounds ran at different machine speeds: their differences show what one mean hides.
+  const perRound = (a?.roundMeansNs ?? []).map((ns, index) => ns - (b?.roundMeansNs?.[index] ?? Number.NaN));
+  if (perRound.length < 2 || perRound.some(Number.isNaN)) return text;
+  const ahead = perRound.filter((ns) => ns <= 0).length;
+  const signed = perRound.map((ns) => `${ns > 0 ? '+' : ''}${f(ns)}`).join(', ');
+  return `${text}; per round, authmachine − axios-auth-refresh: ${signed} ns (no slower in ${ahead} of ${perRound.length})`;
 }
 
 function stormFigures(row: RefreshStormRow): string {

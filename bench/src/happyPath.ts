@@ -66,6 +66,7 @@ export async function runHappyPath(options: HappyPathOptions): Promise<HappyPath
       rmePercent: round(median(rounds.map((r) => r.rmePercent)), 1),
       medianNs: Math.round(median(rounds.map((r) => r.medianNs))),
       samples: rounds.reduce((sum, r) => sum + r.samples, 0),
+      roundMeansNs: rounds.map((r) => Math.round(r.meanNs)),
     };
   };
   const rows = SETUPS.map(rowOf);

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 
   const happyPath = only.has('happy')
     ? await step('1/4 happy path (about 10 s)', () =>
-        runHappyPath(quick ? { rounds: 1, timeMs: 200 } : { rounds: 3, timeMs: 500 }),
+        runHappyPath(quick ? { rounds: 1, timeMs: 200 } : { rounds: 5, timeMs: 500 }),
       )
     : undefined;
   if (happyPath) print(happyPathTable(happyPath));

@@ -38,6 +38,8 @@ export interface HappyPathRow extends LibraryRef {
   rmePercent: number;
   medianNs: number;
   samples: number;
+  /** The mean of each round, in round order: how much the machine's speed moved during the run. */
+  roundMeansNs?: number[];
 }
 
 export interface RefreshStormResult {
