@@ -1,4 +1,4 @@
-import { AuthError, type AuthSession, type AuthState, toAuthState } from '@authmachine/core';
+import { AuthError, type AuthSession, type AuthState } from '@authmachine/core';
 import { CanceledError, type InternalAxiosRequestConfig } from 'axios';
 import {
   distinctUntilChanged,
@@ -50,15 +50,16 @@ export function createRequestQueue(session: AuthSession, options: { queueTimeout
   const { queueTimeout } = options;
   const closed$ = new Subject<void>();
   let closed = false;
+  // The actor's stream ends when the session stops; the session's own AuthState (updated first: it
+  // subscribed when it was created) is kept as the same object until users could see a change.
   const states$ = from(session.actor).pipe(
-    map(toAuthState),
+    map(() => session.getSnapshot()),
     // An event the machine ignores (a 401 for the token being refreshed) still emits a snapshot:
     // only changes may reach the waiters, or N queued 401s cost O(N²) in their scans.
-    distinctUntilChanged(isSameState),
+    distinctUntilChanged(),
     takeUntil(closed$),
     share({ connector: () => new FanOutSubject<AuthState>() }),
   );
-  // The session keeps its AuthState up to date with every snapshot: no need to build one per request.
   const current = (): AuthState => session.getSnapshot();
 
   function whenSettled(config: InternalAxiosRequestConfig): Promise<SettledWait> {
@@ -89,10 +90,6 @@ export function createRequestQueue(session: AuthSession, options: { queueTimeout
       closed$.complete();
     },
   };
-}
-
-function isSameState(a: AuthState, b: AuthState): boolean {
-  return a.status === b.status && a.accessToken === b.accessToken && a.expiresAt === b.expiresAt && a.error === b.error;
 }
 
 function timeoutAfter(ms: number): OperatorFunction<SettledWait, SettledWait> {
