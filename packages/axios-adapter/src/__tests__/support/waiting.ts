@@ -1,37 +1,12 @@
 import type { AuthSession, AuthStatus } from '@authmachine/core';
 import { vi } from 'vitest';
 
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(reason: unknown): void;
-}
-
-/** A promise the test settles by hand: a gate that opens exactly when the test says so. */
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-/** Resolves as soon as the session reaches `status` (at once if it is there already). */
-export function untilStatus(session: AuthSession, status: AuthStatus): Promise<void> {
-  return new Promise((resolve) => {
-    if (session.getSnapshot().status === status) {
-      resolve();
-      return;
-    }
-    const unsubscribe = session.subscribe((state) => {
-      if (state.status !== status) return;
-      unsubscribe();
-      resolve();
-    });
-  });
-}
+// Shared with the core's and React adapter's tests.
+export {
+  createDeferred as deferred,
+  type Deferred,
+  untilStatus,
+} from '../../../../core/src/__tests__/support/testKit.js';
 
 /** Every status the session passes through from now on, in order. */
 export function recordStatuses(session: AuthSession): AuthStatus[] {

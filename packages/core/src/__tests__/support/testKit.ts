@@ -3,6 +3,7 @@ import {
   type AuthEventName,
   type AuthSession,
   type AuthSessionOptions,
+  type AuthStatus,
   createAuthSession,
   type RefreshContext,
   type TokenSet,
@@ -55,7 +56,7 @@ export interface Deferred<T> {
   reject(error: unknown): void;
 }
 
-export function createDeferred<T>(): Deferred<T> {
+export function createDeferred<T = void>(): Deferred<T> {
   let resolve: (value: T) => void = () => undefined;
   let reject: (error: unknown) => void = () => undefined;
   const promise = new Promise<T>((res, rej) => {
@@ -203,4 +204,19 @@ export function rejectionOf(tracked: { readonly current: Settled<unknown> }): un
   const { current } = tracked;
   if (current.status !== 'rejected') throw new Error(`Expected a rejection, the promise is ${current.status}.`);
   return current.error;
+}
+
+/** Resolves as soon as the session reaches `status` (at once if it is there already). */
+export function untilStatus(session: AuthSession, status: AuthStatus): Promise<void> {
+  return new Promise((resolve) => {
+    if (session.getSnapshot().status === status) {
+      resolve();
+      return;
+    }
+    const unsubscribe = session.subscribe((state) => {
+      if (state.status !== status) return;
+      unsubscribe();
+      resolve();
+    });
+  });
 }

@@ -1,12 +1,12 @@
 import {
   type AuthSession,
   type AuthSessionOptions,
-  type AuthStatus,
   createAuthSession,
   type RefreshContext,
   type TokenSet,
 } from '@authmachine/core';
 import { onTestFinished, vi } from 'vitest';
+import { untilStatus } from '../../../../core/src/__tests__/support/testKit.js';
 
 /**
  * A REAL session (`createAuthSession`) whose refresh function waits until the test settles each
@@ -57,17 +57,5 @@ export async function createRestoredSession(options: Partial<AuthSessionOptions>
   return testSession;
 }
 
-/** Resolves once the session is in `status` (at once if it is already). */
-export function untilStatus(session: AuthSession, status: AuthStatus): Promise<void> {
-  return new Promise((resolve) => {
-    if (session.getSnapshot().status === status) {
-      resolve();
-      return;
-    }
-    const unsubscribe = session.subscribe((state) => {
-      if (state.status !== status) return;
-      unsubscribe();
-      resolve();
-    });
-  });
-}
+// Shared with the core's and axios adapter's tests.
+export { untilStatus };
