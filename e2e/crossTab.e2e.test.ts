@@ -20,7 +20,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function twoTabs(
+/** Two tabs of one browser context, each with its crossTab session; tab A logs in, and B follows. */
+async function twoLoggedInTabs(
   on: RunningAuthServer = server,
   query = '',
 ): Promise<{
@@ -35,17 +36,20 @@ async function twoTabs(
     const page = await context.newPage();
     errors.push(...collectPageErrors(page));
     await page.goto(`${on.url}/crossTab.html${query}`);
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'anonymous');
+    await untilStatus(page, 'anonymous');
     return page;
   };
   const a = await open();
   const b = await open();
+  await a.evaluate(() => (window as never as { app: { login(): Promise<void> } }).app.login());
+  await untilStatus(b, 'authenticated');
   return { context, a, b, errors };
 }
 
 const burst = (page: Page, n = 10) =>
   page.evaluate((size) => (window as never as { app: { burst(n: number): Promise<number[]> } }).app.burst(size), n);
-const login = (page: Page) => page.evaluate(() => (window as never as { app: { login(): Promise<void> } }).app.login());
+const logout = (page: Page) =>
+  page.evaluate(() => (window as never as { app: { logout(): Promise<void> } }).app.logout());
 const untilStatus = (page: Page, status: string, timeout = 5_000) =>
   page.waitForFunction((wanted) => document.getElementById('status')?.textContent === wanted, status, { timeout });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,10 +59,8 @@ const statusOf = (page: Page) =>
 
 describe('crossTab in Chromium: two tabs, one session', () => {
   it('both tabs burst requests right after expiry: one refresh on the server, no reuse, both keep working', async () => {
-    const { context, a, b, errors } = await twoTabs();
+    const { context, a, b, errors } = await twoLoggedInTabs();
     expect(await a.evaluate(() => 'locks' in navigator)).toBe(true);
-    await login(a);
-    await untilStatus(b, 'authenticated');
     server.resetStats();
 
     await sleep(ACCESS_TTL_S * 1000 + 300);
@@ -98,9 +100,7 @@ describe('crossTab in Chromium: two tabs, one session', () => {
   // messages (tried by removing it); in Node that wait is what keeps the order (session.crossTab
   // unit test). Here: a guard that the delay is not what the single refresh rests on in Chromium.
   it('with handoffDelay 0, both tabs burst after expiry: still one refresh, no reuse', async () => {
-    const { context, a, b, errors } = await twoTabs(server, '?handoff=0');
-    await login(a);
-    await untilStatus(b, 'authenticated');
+    const { context, a, b, errors } = await twoLoggedInTabs(server, '?handoff=0');
     server.resetStats();
 
     await sleep(ACCESS_TTL_S * 1000 + 300);
@@ -113,23 +113,17 @@ describe('crossTab in Chromium: two tabs, one session', () => {
   });
 
   it('a logout in one tab shows the other anonymous within a second', async () => {
-    const { context, a, b, errors } = await twoTabs();
-    await login(a);
-    await untilStatus(b, 'authenticated');
+    const { context, a, b, errors } = await twoLoggedInTabs();
     const started = Date.now();
-    await a.evaluate(() => (window as never as { app: { logout(): Promise<void> } }).app.logout());
-    await b.waitForFunction(() => document.getElementById('status')?.textContent === 'anonymous', undefined, {
-      timeout: 1000,
-    });
+    await logout(a);
+    await untilStatus(b, 'anonymous', 1_000);
     console.log(`logout reached the other tab in ${Date.now() - started} ms`);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('the server revokes the session: the tab that finds out ends it in the other tab too, with one refresh call', async () => {
-    const { context, a, b, errors } = await twoTabs();
-    await login(a);
-    await untilStatus(b, 'authenticated');
+    const { context, a, b, errors } = await twoLoggedInTabs();
     server.resetStats();
     expect(server.revokeUser('ada')).toBeGreaterThanOrEqual(1);
 
@@ -156,15 +150,13 @@ describe('crossTab in Chromium: two tabs, one session', () => {
     // is on the server; a server sees the disconnect and rotates nothing (see refreshDelay).
     const slow = await startAuthServer({ accessTtl: ACCESS_TTL_S, refreshDelay: 1_500, fallback: crossTabPage });
     try {
-      const { context, a, b, errors } = await twoTabs(slow);
-      await login(a);
-      await untilStatus(b, 'authenticated');
+      const { context, a, b, errors } = await twoLoggedInTabs(slow);
       await sleep(ACCESS_TTL_S * 1000 + 300);
       slow.resetStats();
 
       // A's burst meets 401s: A takes the lock and its refresh call reaches the server.
       const fromA = burst(a, 5).catch(() => 'tab closed');
-      await waitUntil(() => slow.stats().refreshRequests === 1);
+      await expect.poll(() => slow.stats().refreshRequests).toBe(1);
       // B's burst meets 401s too: B's refresh waits for the lock A holds.
       const fromB = burst(b, 5);
       await untilStatus(b, 'refreshing');
@@ -191,11 +183,3 @@ describe('crossTab in Chromium: two tabs, one session', () => {
     }
   });
 });
-
-async function waitUntil(condition: () => boolean, timeout = 5_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('waitUntil: timed out');
-    await sleep(20);
-  }
-}
