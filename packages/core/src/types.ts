@@ -52,8 +52,8 @@ export interface AuthSessionOptions {
   now?: () => number;
   /**
    * Opt-in: every tab of the app shares one session. At most one refresh runs at a time across
-   * tabs (Web Locks), and new tokens, logins and logouts reach the other tabs (BroadcastChannel,
-   * same origin only; tokens travel over it). Default off: each tab keeps its own session.
+   * tabs (Web Locks), and new tokens, logins, logouts and a session's end reach the other tabs
+   * (BroadcastChannel, same origin only; tokens travel over it). Default off: each tab keeps its own session.
    */
   crossTab?: boolean | CrossTabOptions;
 }
@@ -65,7 +65,7 @@ export interface CrossTabOptions {
   locks?: CrossTabLocks | null;
   /** Opens the channel. Default `(name) => new BroadcastChannel(name)`. */
   channel?: (name: string) => CrossTabChannel;
-  /** Ms a tab keeps the lock after posting its new tokens, so they reach the next tab first. Default 50. */
+  /** Ms a tab keeps the lock after its refresh call (new tokens or a refusal), so the news reaches the next tab first. Default 50. */
   handoffDelay?: number;
 }
 

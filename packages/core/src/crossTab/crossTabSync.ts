@@ -29,7 +29,7 @@ export interface CrossTabSync {
 
 /**
  * Cross-tab sync: one refresh at a time for every tab of the app (Web Locks), and new tokens,
- * logins and logouts shared over a `BroadcastChannel`. Returns null (each tab on its own) when the
+ * logins, logouts and session ends shared over a `BroadcastChannel`. Returns null (each tab on its own) when the
  * option is off, or with a warning when the environment has no `BroadcastChannel`.
  */
 export function createCrossTabSync(option: boolean | CrossTabOptions | undefined): CrossTabSync | null {
