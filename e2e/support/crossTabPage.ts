@@ -16,6 +16,7 @@ const PAGE = `<!doctype html>
 </head><body><p id="status">restoring</p>
 <script type="module">
 import { createAuthSession } from '@authmachine/core';
+const handoff = new URLSearchParams(location.search).get('handoff');
 const json = (body) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const session = createAuthSession({
   refresh: async ({ refreshToken, signal }) => {
@@ -25,9 +26,7 @@ const session = createAuthSession({
   },
   refreshLeeway: false,
   // ?handoff=0: no delay before the lock passes on, so only the wait for pending messages orders them.
-  crossTab: new URLSearchParams(location.search).has('handoff')
-    ? { handoffDelay: Number(new URLSearchParams(location.search).get('handoff')) }
-    : true,
+  crossTab: handoff === null ? true : { handoffDelay: Number(handoff) },
 });
 session.subscribe((state) => { document.getElementById('status').textContent = state.status; });
 async function get(token) {
