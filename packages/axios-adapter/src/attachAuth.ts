@@ -1,4 +1,4 @@
-import { AuthError, type AuthSession } from '@authmachine/core';
+import { type AuthSession, checkQueueTimeout } from '@authmachine/core';
 import type { AxiosInstance } from 'axios';
 import { createOriginCheck } from './allowedOrigins.js';
 import { createAuthHeader } from './authHeader.js';
@@ -13,10 +13,7 @@ import type { AttachAuthOptions, DetachAuth } from './types.js';
  * one refresh and one retry each. Several instances may share one session: they share its refresh.
  */
 export function attachAuth(instance: AxiosInstance, session: AuthSession, options: AttachAuthOptions = {}): DetachAuth {
-  const { queueTimeout } = options;
-  if (queueTimeout !== undefined && !(Number.isFinite(queueTimeout) && queueTimeout > 0)) {
-    throw new AuthError('INVALID_OPTIONS', 'queueTimeout must be a positive number of milliseconds.');
-  }
+  const queueTimeout = checkQueueTimeout(options.queueTimeout);
   const isAllowedOrigin = createOriginCheck(instance, options.allowedOrigins);
   const header = createAuthHeader(options.headerName, options.scheme);
   const queue = createRequestQueue(session, { queueTimeout });

@@ -1,4 +1,4 @@
-import { AuthError } from '@authmachine/core';
+import { toAuthHeaderFormat } from '@authmachine/core';
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 
 /** The header this library writes: its name, and how a token becomes its value. */
@@ -13,15 +13,9 @@ const HEADER_NAME = /^[-_a-zA-Z0-9^`|~,!#$%&'*+.]+$/;
 // Visible ASCII, spaces only inside: what `AxiosHeaders.set` would pass through its sanitizer unchanged.
 const PLAIN_HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
-export function createAuthHeader(name = 'Authorization', scheme = 'Bearer'): AuthHeader {
-  if (typeof name !== 'string' || name.trim() === '') {
-    throw new AuthError('INVALID_OPTIONS', 'headerName must be a header name such as "Authorization".');
-  }
-  if (typeof scheme !== 'string') {
-    throw new AuthError('INVALID_OPTIONS', 'scheme must be a string such as "Bearer" ("" sends the bare token).');
-  }
-  const prefix = scheme === '' ? '' : `${scheme} `;
-  const headerName = name.trim();
+export function createAuthHeader(name?: string, scheme?: string): AuthHeader {
+  const format = toAuthHeaderFormat(name, scheme);
+  const headerName = format.name;
   const lowerName = headerName.toLowerCase();
   const canWriteDirectly = HEADER_NAME.test(headerName) && lowerName !== '__proto__';
   // The value of the last token, and whether it is plain: checked once per token, not per request.
@@ -30,7 +24,7 @@ export function createAuthHeader(name = 'Authorization', scheme = 'Bearer'): Aut
 
   return {
     set(config, token) {
-      const value = prefix + token;
+      const value = format.valueFor(token);
       if (value !== checkedValue) {
         checkedValue = value;
         checkedIsPlain = PLAIN_HEADER_VALUE.test(value);
@@ -39,12 +33,12 @@ export function createAuthHeader(name = 'Authorization', scheme = 'Bearer'): Aut
       if (canWriteDirectly && checkedIsPlain && headers instanceof AxiosHeaders) {
         writeHeader(headers, headerName, lowerName, value);
       } else {
-        headers.set(name, value);
+        headers.set(headerName, value);
       }
     },
     headersWithout(config) {
       const headers = new AxiosHeaders(config.headers);
-      headers.delete(name);
+      headers.delete(headerName);
       return headers;
     },
   };

@@ -1,26 +1,13 @@
+import { isTokenRejection } from '@authmachine/core';
 import type { AxiosError } from 'axios';
 
 /**
- * The default `shouldRefresh`: a 401 means the token was not accepted, unless the server names a
- * different problem in `WWW-Authenticate` (RFC 6750 §3.1: `invalid_request`, `insufficient_scope`),
- * which a new token would not fix. 403 is a permission answer, never a token problem.
+ * The default `shouldRefresh`: core's rule (`isTokenRejection`: 401, unless `WWW-Authenticate`
+ * names an error other than `invalid_token`; never 403) read from an axios error.
  */
 export function isTokenRejected(error: AxiosError): boolean {
-  if (error.response?.status !== 401) return false;
-  const challengeError = bearerErrorOf(headerOf(error.response.headers, 'www-authenticate'));
-  return challengeError === null || challengeError === 'invalid_token';
-}
-
-// One auth-param at a time, a quoted value consumed whole: `error=` quoted inside an
-// `error_description` is text, not the parameter, and `error_description=` is a name of its own.
-const AUTH_PARAM = /([\w!#$%&'*+.^`|~-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g;
-
-function bearerErrorOf(challenge: string | null): string | null {
-  if (challenge === null) return null;
-  for (const [, name, quoted, bare] of challenge.matchAll(AUTH_PARAM)) {
-    if (name?.toLowerCase() === 'error') return quoted ?? bare ?? null;
-  }
-  return null;
+  const { response } = error;
+  return response !== undefined && isTokenRejection(response.status, headerOf(response.headers, 'www-authenticate'));
 }
 
 // Real responses carry `AxiosHeaders` (case-insensitive `get`); custom adapters may return a plain object.

@@ -1,7 +1,6 @@
-import type { AuthSession } from '@authmachine/core';
+import { type AuthSession, decideAfterRejection } from '@authmachine/core';
 import { type AxiosError, type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import type { AuthHeader } from './authHeader.js';
-import { sessionExpiredErrorOf, transientRefreshErrorOf } from './failedRefresh.js';
 import { requestAuthOf, retryConfigOf } from './requestAuth.js';
 import type { RequestQueue } from './requestQueue.js';
 
@@ -16,7 +15,8 @@ export interface RetryContext {
 /**
  * The response interceptor's error path. A rejected token is reported to the machine, which
  * starts at most one refresh for it (none for an older token); the request waits for the machine
- * to settle and is retried once with the token it settled on.
+ * to settle, and core decides (`decideAfterRejection`) whether it is retried once, fails, or keeps
+ * its 401.
  */
 export async function retryAfterRefresh(error: unknown, context: RetryContext): Promise<AxiosResponse> {
   if (!isAxiosError(error) || !error.config) throw error;
@@ -27,18 +27,10 @@ export async function retryAfterRefresh(error: unknown, context: RetryContext): 
   if (!auth || auth.retried || auth.carriedToken === null || config.skipAuth === true) throw error;
   if (!asksForRefresh(error, context.shouldRefresh)) throw error;
 
-  const before = context.queue.current();
-  // One cause, one error: the app already learned the session ended; this 401 is part of that.
-  if (before.status === 'expired') throw sessionExpiredErrorOf(before);
   context.session.tokenRejected(auth.carriedToken);
-
-  const { state, sawRefreshing } = await context.queue.whenSettled(config);
-  if (state.status === 'expired') throw sessionExpiredErrorOf(state);
-  if (state.status !== 'authenticated') throw error; // logged out meanwhile: the 401 stands
-  const refreshError = sawRefreshing ? transientRefreshErrorOf(state) : null;
-  if (refreshError) throw refreshError;
-  // Same token as before means no new one came: retrying would only repeat the 401.
-  if (state.accessToken === auth.carriedToken) throw error;
+  const decision = decideAfterRejection(await context.queue.whenSettled(config), auth.carriedToken);
+  if (decision.type === 'fail') throw decision.error;
+  if (decision.type === 'keepResponse' || decision.token === null) throw error;
   return context.instance.request(retryConfigOf(config, context.header.headersWithout(config)));
 }
 

@@ -2,10 +2,12 @@ import { createActor, fromPromise } from 'xstate';
 import { authMachine } from './authMachine.js';
 import { type AuthSnapshot, isSameAuthState, statusOf, toAuthState } from './authState.js';
 import { createCrossTabSync } from './crossTab/crossTabSync.js';
-import { AuthError, InvalidTokenResponseError, SessionExpiredError } from './errors.js';
+import { AuthError, InvalidTokenResponseError } from './errors.js';
 import { callSafely, createEventHub } from './eventHub.js';
 import { isSessionEndedByDefault } from './isSessionEnded.js';
 import { timerDelayUntil } from './refreshSchedule.js';
+import { decideBeforeSending, sessionStoppedError as stoppedError } from './requests/requestOutcome.js';
+import { waitUntilSettled } from './requests/waitUntilSettled.js';
 import { createSerialQueue } from './serialQueue.js';
 import { toMachineConfig } from './sessionOptions.js';
 import { memoryStorage } from './storage.js';
@@ -164,19 +166,16 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     return waitForSnapshot((snapshot) => (statusOf(snapshot) === 'restoring' ? undefined : { value: undefined }));
   }
 
-  function waitForAccessToken(waitOptions?: WaitOptions): Promise<string | null> {
-    let waitedForRefresh = false;
-    return waitForSnapshot((snapshot) => {
-      const status = statusOf(snapshot);
-      if (status === 'refreshing') waitedForRefresh = true;
-      if (status === 'restoring' || status === 'refreshing') return undefined;
-      const { error, accessToken } = snapshot.context;
-      // Settling in `authenticated` with an error means the refresh we waited for failed transiently.
-      if (waitedForRefresh && (status === 'expired' || (status === 'authenticated' && error !== null))) {
-        return { error };
-      }
-      return { value: status === 'authenticated' ? accessToken : null };
-    }, waitOptions);
+  async function waitForAccessToken(waitOptions: WaitOptions = {}): Promise<string | null> {
+    assertRunning();
+    const wait = await waitUntilSettled(session, {
+      signal: waitOptions.signal,
+      timeout: waitOptions.timeout,
+      timeoutError: (ms) => new DOMException(`Waited ${ms} ms for an access token.`, 'TimeoutError'),
+    });
+    const decision = decideBeforeSending(wait);
+    if (decision.type === 'fail') throw decision.error;
+    return decision.type === 'send' ? decision.token : null;
   }
 
   async function login(input: TokenSet | (() => Promise<TokenSet>)): Promise<void> {
@@ -209,8 +208,6 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     if (statusAtCall === 'authenticated') actor.send({ type: 'REFRESH' });
     const token = await waitForAccessToken();
     if (token !== null) return token;
-    const { status, error } = toAuthState(actor.getSnapshot());
-    if (status === 'expired') throw error instanceof SessionExpiredError ? error : new SessionExpiredError();
     // There was a session to refresh, but a logout ended it before the refresh could land.
     if (statusAtCall === 'authenticated' || statusAtCall === 'refreshing') {
       throw new AuthError('LOGGED_OUT', 'The session was logged out before the refresh finished.');
@@ -222,7 +219,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     if (stopped) throw stoppedError();
   }
 
-  return {
+  const session: AuthSession = {
     actor,
     getSnapshot: () => state,
     subscribe(listener) {
@@ -260,6 +257,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       events.clear();
     },
   };
+  return session;
 }
 
 async function readStoredTokens(
@@ -279,8 +277,4 @@ async function readStoredTokens(
       },
     );
   }
-}
-
-function stoppedError(): AuthError {
-  return new AuthError('SESSION_STOPPED', 'The session was stopped: create a new one with createAuthSession().');
 }

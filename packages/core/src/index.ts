@@ -22,6 +22,25 @@ export {
 } from './errors.js';
 export { isSessionEndedByDefault } from './isSessionEnded.js';
 export { decodeJwtExpiry } from './jwt.js';
+export type { AuthHeaderFormat } from './requests/adapterOptions.js';
+export { checkQueueTimeout, toAuthHeaderFormat } from './requests/adapterOptions.js';
+export { isTokenRejection } from './requests/isTokenRejection.js';
+export type { OriginPolicy, OriginPolicyOptions } from './requests/originPolicy.js';
+export { createOriginPolicy } from './requests/originPolicy.js';
+export type { RequestDecision, RequestWait } from './requests/requestOutcome.js';
+export {
+  advanceWait,
+  beginWait,
+  decideAfterRejection,
+  decideBeforeSending,
+  isHeld,
+  queueTimeoutError,
+  sessionStoppedError,
+} from './requests/requestOutcome.js';
+export type { StateChanges, StateObserver } from './requests/stateChanges.js';
+export { stateChangesOf } from './requests/stateChanges.js';
+export type { SettleOptions } from './requests/waitUntilSettled.js';
+export { waitUntilSettled } from './requests/waitUntilSettled.js';
 export type { WebStorageLike } from './storage.js';
 export { DEFAULT_STORAGE_KEY, memoryStorage, webStorage } from './storage.js';
 export type {

@@ -520,11 +520,11 @@ class AxiosDriver {
       checked: false,
     };
     if (kind === 'sent') {
-      // Sent at once: with the token when authenticated (the server accepts it), else with none.
-      request.expected =
-        carried === null
-          ? { outcome: UNAUTHORIZED, serverSaw: [null] }
-          : { outcome: `data for ${path}`, serverSaw: [bearer(carried)] };
+      // Sent at once: with the token when authenticated (the server accepts it), else with none;
+      // while the session has ended (expired) not at all: it fails with the session's error.
+      if (this.model.matches('expired')) request.expected = { outcome: SESSION_EXPIRED, serverSaw: [] };
+      else if (carried === null) request.expected = { outcome: UNAUTHORIZED, serverSaw: [null] };
+      else request.expected = { outcome: `data for ${path}`, serverSaw: [bearer(carried)] };
     }
     this.requests.push(request);
     if (controller) this.abortLater.push(controller);
@@ -737,14 +737,15 @@ class AxiosDriver {
           else if (request.sawRefreshing && refreshFailed)
             expected = { outcome: TOKEN_REFRESH_FAILED, serverSaw: first };
           else expected = this.retriedWithCurrentToken(request, first);
-        } else if (request.sawRefreshing && top === 'expired') {
+        } else if (top === 'expired') {
+          // The wait ended with the session (a refused refresh, or expired tokens restored).
           expected = { outcome: SESSION_EXPIRED, serverSaw: [] };
         } else if (request.sawRefreshing && top === 'authenticated' && refreshFailed) {
           expected = { outcome: TOKEN_REFRESH_FAILED, serverSaw: [] };
         } else if (top === 'authenticated') {
           expected = this.retriedWithCurrentToken(request, []);
         } else {
-          // The wait ended without a session (logged out, a login under way, expired on restore).
+          // The wait ended without a session (logged out, a login under way).
           expected = { outcome: UNAUTHORIZED, serverSaw: [null] };
         }
       }

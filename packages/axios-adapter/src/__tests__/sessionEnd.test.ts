@@ -50,15 +50,20 @@ describe('the refresh token is rejected: the session ends', () => {
       expect(fake.apiRequests).toHaveLength(K + L);
       expect(fake.authorizationsSeen()).toEqual(Array(K + L).fill('Bearer access-1'));
 
-      // After the end the next request goes out without a token, and refreshes nothing.
+      // Until the app logs in or out, a new request learns the same end of session and is not sent.
       fake.refreshBehaviour = 'ok';
-      const after = await rejectionOf(api.get('/api/after'));
-      expect(httpStatusOf(after)).toBe(401);
-      expect(fake.apiRequests.at(-1)).toMatchObject({ path: '/api/after', authorization: null });
+      const sentBefore = fake.apiRequests.length;
+      expect(await rejectionOf(api.get('/api/after'))).toBe(ended[0]);
+      expect(fake.apiRequests).toHaveLength(sentBefore);
       await pause();
       expect(fake.refreshCalls).toHaveLength(1);
       expect(ended).toHaveLength(1);
       expect(session.getSnapshot().status).toBe('expired');
+      // After logout() it goes out without a token, and refreshes nothing.
+      await session.logout();
+      expect(httpStatusOf(await rejectionOf(api.get('/api/after')))).toBe(401);
+      expect(fake.apiRequests.at(-1)).toMatchObject({ path: '/api/after', authorization: null });
+      expect(fake.refreshCalls).toHaveLength(1);
     },
   );
 });

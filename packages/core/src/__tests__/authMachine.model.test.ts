@@ -866,9 +866,10 @@ class SessionDriver {
     const failedRefresh = held.sawRefreshing && (status === 'expired' || error instanceof TokenRefreshError);
     if (status === 'authenticated' && !failedRefresh) return { status: 'resolved', value: context.accessToken };
     if (failedRefresh) return { status: 'rejected', error };
-    if (held.kind === 'wait') return { status: 'resolved', value: null };
-    // refresh() has no token to give: the session ended, or there is none to refresh.
+    // The session ended: both a wait and refresh() learn it, however it ended (one cause, one error).
     if (status === 'expired') return { status: 'rejected', error };
+    if (held.kind === 'wait') return { status: 'resolved', value: null };
+    // refresh() has no token to give: there is none to refresh.
     // A refresh() that had a session to refresh was cut short by a logout.
     const code = held.sawRefreshing ? 'LOGGED_OUT' : 'NOT_AUTHENTICATED';
     return {

@@ -98,7 +98,7 @@ describe('the session when the refresh is rejected', () => {
       await flush();
       expect(refresh.fn).toHaveBeenCalledTimes(1);
       expect(rejectionOf(again)).toBeInstanceOf(SessionExpiredError);
-      expect(await session.waitForAccessToken()).toBeNull();
+      await expect(session.waitForAccessToken()).rejects.toBeInstanceOf(SessionExpiredError);
       await session.login({ accessToken: 'access-new', refreshToken: 'refresh-new' });
       expect(session.getSnapshot()).toMatchObject({ status: 'authenticated', accessToken: 'access-new', error: null });
     },

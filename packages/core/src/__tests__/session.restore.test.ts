@@ -131,7 +131,8 @@ describe('restoring the stored session', () => {
     const snapshot = session.getSnapshot();
     expect(snapshot).toMatchObject({ status: 'expired', isAuthenticated: false, accessToken: null, expiresAt: null });
     expect(snapshot.error).toBeInstanceOf(SessionExpiredError);
-    expect(waited.current).toEqual({ status: 'resolved', value: null });
+    // The session it waited for ended: the waiter learns it as the session's own error, not as `null`.
+    expect(waited.current).toEqual({ status: 'rejected', error: snapshot.error });
     expect(refresh.fn).not.toHaveBeenCalled();
     expect(storage.clear).toHaveBeenCalledTimes(1);
     expect(storage.held()).toBeNull();

@@ -53,11 +53,13 @@ describe('waitForAccessToken() settles at once when nothing is under way', () =>
     await expect(session.waitForAccessToken()).resolves.toBeNull();
   });
 
-  it('expired → null', async () => {
+  it('expired → the session’s SessionExpiredError, as an adapter’s request gets: a 401 with no refresh token ends the session', async () => {
     const { session } = await loggedInSession({ accessToken: 'access-only' });
     session.tokenRejected('access-only');
     expect(session.getSnapshot().status).toBe('expired');
-    await expect(session.waitForAccessToken()).resolves.toBeNull();
+    const ended = session.getSnapshot().error;
+    expect(ended).toBeInstanceOf(SessionExpiredError);
+    await expect(session.waitForAccessToken()).rejects.toBe(ended);
   });
 
   it('authenticating → null: it does not wait for a login in flight', async () => {
