@@ -1,0 +1,116 @@
+import {
+  AuthError,
+  type AuthSession,
+  beginWait,
+  checkQueueTimeout,
+  createOriginPolicy,
+  decideAfterRejection,
+  decideBeforeSending,
+  isTokenRejection,
+  toAuthHeaderFormat,
+  waitUntilSettled,
+} from '@authmachine/core';
+import { planReplay } from './replayableBody.js';
+import { SKIP_AUTH_HEADER } from './skipAuth.js';
+import type { AuthFetchOptions } from './types.js';
+
+/**
+ * A function with `fetch`'s signature that puts the session's token on calls to allowed origins
+ * and turns their 401s into one refresh (shared with every adapter of the session) and one retry.
+ * What a call gets at each point is core's decision; this file translates it into fetch's terms:
+ * a header, a second `fetch`, a rejected promise, or the 401 `Response` itself.
+ */
+export function createAuthFetch(session: AuthSession, options: AuthFetchOptions = {}): typeof fetch {
+  const queueTimeout = checkQueueTimeout(options.queueTimeout);
+  const header = toAuthHeaderFormat(options.headerName, options.scheme);
+  const isAllowed = createOriginPolicy({
+    allowedOrigins: options.allowedOrigins,
+    owner: 'createAuthFetch',
+    missingOriginHint: 'outside a browser page, pass allowedOrigins: ["https://api.example.com"].',
+  });
+  const { shouldRefresh } = options;
+  const wrapped = options.fetch;
+  const send = (input: RequestInfo | URL, init: RequestInit): Promise<Response> =>
+    (wrapped ?? globalThis.fetch)(input, init);
+
+  async function tokenForCall(signal: AbortSignal | undefined): Promise<string | null> {
+    const state = session.getSnapshot();
+    const wait =
+      state.status === 'restoring' || state.status === 'refreshing'
+        ? await waitUntilSettled(session, { signal, timeout: queueTimeout })
+        : beginWait(state);
+    const decision = decideBeforeSending(wait);
+    if (decision.type === 'fail') throw decision.error;
+    return decision.type === 'send' ? decision.token : null;
+  }
+
+  function asksForRefresh(response: Response, input: RequestInfo | URL, sent: RequestInit): boolean {
+    if (shouldRefresh === undefined) {
+      return isTokenRejection(response.status, response.headers.get('www-authenticate'));
+    }
+    // An app predicate that throws must not turn one failed call into an unexplained one.
+    try {
+      const request = input instanceof Request ? input : new Request(urlOf(input), requestShapeOf(sent));
+      return shouldRefresh(response, request) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  const authFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : undefined;
+    if (!isAllowed(urlOf(input))) return send(input, init ?? {});
+    const headers = new Headers(init?.headers ?? request?.headers);
+    if (headers.has(SKIP_AUTH_HEADER)) {
+      headers.delete(SKIP_AUTH_HEADER);
+      return send(input, { ...init, headers });
+    }
+    const signal = init?.signal ?? request?.signal ?? undefined;
+    const token = await tokenForCall(signal);
+    if (token === null) return send(input, { ...init, headers });
+
+    setAuthHeader(headers, header.name, header.valueFor(token));
+    const plan = planReplay(input, { ...init, headers });
+    const response = await send(plan.first.input, plan.first.init);
+    if (!asksForRefresh(response, input, plan.first.init)) return response;
+
+    session.tokenRejected(token);
+    // A stream body was read by the first send: the call keeps its 401, the session still refreshes.
+    if (plan.retry === null) return response;
+    const decision = decideAfterRejection(await waitUntilSettled(session, { signal, timeout: queueTimeout }), token);
+    if (decision.type === 'fail') throw decision.error;
+    if (decision.type === 'keepResponse' || decision.token === null) return response;
+    // Its body is not read: let the connection go before the retry takes one.
+    response.body?.cancel().catch(() => undefined);
+    const retryHeaders = new Headers(headers);
+    setAuthHeader(retryHeaders, header.name, header.valueFor(decision.token));
+    // The retry's 401 is final: it resolves like any HTTP error in fetch.
+    return send(plan.retry.input, { ...plan.retry.init, headers: retryHeaders });
+  };
+  return authFetch as typeof fetch;
+}
+
+function urlOf(input: RequestInfo | URL): string {
+  if (typeof input === 'string') return input;
+  return input instanceof URL ? input.href : input.url;
+}
+
+/** What the app's `shouldRefresh` is shown of a call made with a URL: its method and headers (the body is gone). */
+function requestShapeOf(sent: RequestInit): RequestInit {
+  const shape: RequestInit = {};
+  if (sent.method !== undefined) shape.method = sent.method;
+  if (sent.headers !== undefined) shape.headers = sent.headers;
+  return shape;
+}
+
+function setAuthHeader(headers: Headers, name: string, value: string): void {
+  try {
+    headers.set(name, value);
+  } catch {
+    // The platform's message would quote the value, which is the token.
+    throw new AuthError(
+      'INVALID_OPTIONS',
+      `The access token cannot be sent in the "${name}" header: it holds characters a header value may not.`,
+    );
+  }
+}
