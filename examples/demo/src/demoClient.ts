@@ -1,12 +1,13 @@
-import { attachAuth } from '@authmachine/axios';
 import {
   type AuthSession,
   type AuthStatus,
   type CrossTabOptions,
   createAuthSession,
   SessionExpiredError,
+  type TokenSet,
 } from '@authmachine/core';
-import axios, { type AxiosInstance } from 'axios';
+import axios from 'axios';
+import { createDemoHttp, type DemoClientKind, type DemoHttp } from './demoHttp.js';
 import type { DemoLog } from './demoLog.js';
 
 export interface ClientCounters {
@@ -39,12 +40,14 @@ export interface DemoClient {
   readonly session: AuthSession;
   readonly counters: ClientCounters;
   login(username: string, password: string): Promise<void>;
-  /** `size` concurrent GETs through the attached instance; settles when every one has. */
+  /** `size` concurrent GETs through the client's adapter; settles when every one has. */
   burst(size: number): Promise<BurstOutcome>;
   stop(): void;
 }
 
 export interface DemoClientOptions {
+  /** The adapter the calls go through; default axios. */
+  client?: DemoClientKind;
   /** Which simulated tab this is: its log lines say so. Absent for the single-tab demo. */
   tab?: number;
   /** Shares the session with the other tabs (`--tabs N`). */
@@ -52,23 +55,27 @@ export interface DemoClientOptions {
 }
 
 /**
- * What an app does: one axios instance with the session attached, the refresh call going through
- * that same instance with `skipAuth`. The proactive timer is off so that every refresh in the demo
- * is caused by 401s, the case the library exists for.
+ * What an app does: one HTTP client with the session attached (an axios instance or an auth
+ * fetch), the refresh call going through that same client with `skipAuth`. The proactive timer is
+ * off so that every refresh in the demo is caused by 401s, the case the library exists for.
  */
 export function createDemoClient(baseURL: string, log: DemoLog, options: DemoClientOptions = {}): DemoClient {
   const counters = zeroCounters();
-  const api: AxiosInstance = axios.create({ baseURL });
+  // The client needs the session and the session's refresh needs the client. The session calls
+  // refresh only after a restore or a 401, never while it is being created, so `http` is set by then.
+  let http: DemoHttp | null = null;
   const session = createAuthSession({
     refreshLeeway: false,
     refresh: async ({ refreshToken, signal }) => {
       counters.refreshCalls += 1;
-      return (await api.post('/auth/refresh', { refreshToken }, { signal, skipAuth: true })).data;
+      if (http === null) throw new Error('The demo client refreshed before its HTTP client existed.');
+      return await http.post<TokenSet>('/auth/refresh', { refreshToken }, { signal, skipAuth: true });
     },
     ...(options.crossTab ? { crossTab: options.crossTab } : {}),
   });
+  const api = createDemoHttp(options.client ?? 'axios', baseURL, session);
+  http = api;
   const who = options.tab === undefined ? 'session' : `tab ${options.tab}: session`;
-  const detach = attachAuth(api, session);
 
   let status: AuthStatus = session.getSnapshot().status;
   // A tab that leaves `refreshing` without a refresh call of its own took another tab's new tokens.
@@ -97,8 +104,7 @@ export function createDemoClient(baseURL: string, log: DemoLog, options: DemoCli
     session,
     counters,
     async login(username, password) {
-      const response = await api.post('/auth/login', { username, password }, { skipAuth: true });
-      await session.login(response.data);
+      await session.login(await api.post<TokenSet>('/auth/login', { username, password }, { skipAuth: true }));
     },
     async burst(size) {
       const requests = Array.from({ length: size }, () => {
@@ -131,7 +137,7 @@ export function createDemoClient(baseURL: string, log: DemoLog, options: DemoCli
       unsubscribe();
       offRefreshed();
       offExpired();
-      detach();
+      api.close();
       session.stop();
     },
   };

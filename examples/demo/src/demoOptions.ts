@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
+import { DEMO_CLIENT_KINDS, type DemoClientKind } from './demoHttp.js';
 
 export interface DemoOptions {
+  /** The adapter the scripted client's calls go through. */
+  client: DemoClientKind;
   /** Concurrent requests in each burst. */
   requests: number;
   /** Access-token lifetime in seconds. */
@@ -18,6 +21,7 @@ export interface DemoOptions {
 }
 
 export const DEFAULT_OPTIONS: DemoOptions = {
+  client: 'axios',
   requests: 25,
   ttl: 2,
   bursts: 8,
@@ -35,17 +39,20 @@ export const SERVE_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 export const HELP = `Usage: pnpm demo [options]
 
 Starts the example auth server on a loopback port and runs a scripted client through
-@authmachine/core and @authmachine/axios: it logs in, fires bursts of concurrent requests across
-several access-token expiries (one burst lands exactly at expiry), then revokes the session
-through the admin API so that it ends. Exits 0 when everything went as expected, 1 otherwise.
+@authmachine/core and @authmachine/axios (or @authmachine/fetch with --client fetch): it logs
+in, fires bursts of concurrent requests across several access-token expiries (one burst lands
+exactly at expiry), then revokes the session through the admin API so that it ends. Exits 0
+when everything went as expected, 1 otherwise.
 
 Options:
+  --client C     axios (default: an axios instance with attachAuth) or fetch (createAuthFetch
+                 over Node's fetch); the same script, the same checked summary
   --requests N   concurrent requests per burst (default ${DEFAULT_OPTIONS.requests})
   --ttl S        access-token lifetime in seconds, fractions allowed (default ${DEFAULT_OPTIONS.ttl})
   --bursts N     bursts while the session lives (default ${DEFAULT_OPTIONS.bursts}); 0 skips them
   --tabs N       N tabs of the app (1-8, default 1), simulated in one process: each its own
-                 session and axios instance, sharing the session with crossTab over a real
-                 BroadcastChannel and an in-process lock; every tab sends each burst
+                 session and client (with either --client), sharing the session with crossTab
+                 over a real BroadcastChannel and an in-process lock; every tab sends each burst
   --serve        keep the server up after the run (Ctrl-C stops it), on --port or ${SERVE_PORT}
   --port P       server port (default: a free one; ${SERVE_PORT} with --serve)
   --origin URL   allow this browser origin (CORS); repeatable (with --serve default: Vite's
@@ -77,7 +84,10 @@ export function parseDemoArgs(argv: readonly string[]): ParsedArgs {
     return value;
   };
   const serve = values.serve === true;
+  const client = values.client ?? DEFAULT_OPTIONS.client;
+  if (!isClientKind(client)) problems.push(`--client ${client}: ${DEMO_CLIENT_KINDS.join(' or ')}`);
   const options: DemoOptions = {
+    client: isClientKind(client) ? client : DEFAULT_OPTIONS.client,
     requests: number('requests', values.requests, DEFAULT_OPTIONS.requests, isIntIn(1, 1000), 'a whole number 1-1000'),
     ttl: number('ttl', values.ttl, DEFAULT_OPTIONS.ttl, (n) => n >= 0.2 && n <= 60, 'seconds between 0.2 and 60'),
     bursts: number('bursts', values.bursts, DEFAULT_OPTIONS.bursts, isIntIn(0, 100), 'a whole number 0-100'),
@@ -101,6 +111,7 @@ function parseFlags(argv: readonly string[]) {
     strict: true,
     allowPositionals: false,
     options: {
+      client: { type: 'string' },
       requests: { type: 'string' },
       ttl: { type: 'string' },
       bursts: { type: 'string' },
@@ -111,6 +122,10 @@ function parseFlags(argv: readonly string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
+}
+
+function isClientKind(value: string): value is DemoClientKind {
+  return (DEMO_CLIENT_KINDS as readonly string[]).includes(value);
 }
 
 function isIntIn(min: number, max: number): (value: number) => boolean {

@@ -6,6 +6,7 @@ import {
   type DemoClient,
   zeroCounters,
 } from './demoClient.js';
+import type { DemoClientKind } from './demoHttp.js';
 import type { DemoLog } from './demoLog.js';
 
 /** The demo's client: one app tab, or several that share one session (`--tabs N`). */
@@ -26,17 +27,19 @@ export interface DemoTabs {
 const SYNC_TIMEOUT_MS = 2_000;
 
 /**
- * N tabs simulated in one process: each its own session and axios instance, as each browser tab
+ * N tabs simulated in one process: each its own session and HTTP client, as each browser tab
  * has, sharing a real `BroadcastChannel` (Node's works between objects of one process) and an
  * in-process lock that behaves like `navigator.locks`. One tab runs without `crossTab`.
  */
-export function createDemoTabs(baseURL: string, log: DemoLog, count: number): DemoTabs {
+export function createDemoTabs(baseURL: string, log: DemoLog, count: number, client: DemoClientKind): DemoTabs {
   // A fresh channel name per run: two demos in one process never hear each other.
   const crossTab = { name: `demo-${crypto.randomUUID()}`, locks: inProcessLocks() };
   const tabs =
     count === 1
-      ? [createDemoClient(baseURL, log)]
-      : Array.from({ length: count }, (_, index) => createDemoClient(baseURL, log, { tab: index + 1, crossTab }));
+      ? [createDemoClient(baseURL, log, { client })]
+      : Array.from({ length: count }, (_, index) =>
+          createDemoClient(baseURL, log, { client, tab: index + 1, crossTab }),
+        );
   const first = tabs[0] as DemoClient;
 
   return {

@@ -1,5 +1,6 @@
 export type { BurstKind } from './burstPlan.js';
 export { burstKinds } from './burstPlan.js';
+export type { DemoClientKind } from './demoHttp.js';
 export type { DemoOptions, ParsedArgs } from './demoOptions.js';
 export { DEFAULT_OPTIONS, HELP, parseDemoArgs } from './demoOptions.js';
 export type { DemoFigures } from './demoSummary.js';

@@ -3,6 +3,7 @@ import { type FallbackHandler, type RunningAuthServer, startAuthServer } from '@
 import axios from 'axios';
 import { burstKinds, burstTime, crossesExpiry } from './burstPlan.js';
 import type { BurstOutcome } from './demoClient.js';
+import { describeDemoClient } from './demoHttp.js';
 import { createDemoLog } from './demoLog.js';
 import type { DemoOptions } from './demoOptions.js';
 import { type DemoFigures, formatSummary, problemsOf, summaryRows } from './demoSummary.js';
@@ -34,10 +35,11 @@ const USER = { username: 'ada', password: 'lovelace' };
 
 /**
  * The demo: the example server in-process, a scripted client through @authmachine/core and
- * @authmachine/axios, live progress, and a summary checked against what must happen.
+ * @authmachine/axios or @authmachine/fetch, live progress, and a summary checked against what
+ * must happen.
  */
 export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
-  const { requests, ttl, bursts, tabs: tabCount, print = console.log, color = false } = options;
+  const { client, requests, ttl, bursts, tabs: tabCount, print = console.log, color = false } = options;
   const log = createDemoLog(print, color);
   const ttlMs = ttl * 1000;
   const server = await startAuthServer({
@@ -46,7 +48,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     allowedOrigins: options.origins,
     ...(options.app ? { fallback: options.app } : {}),
   });
-  const tabs = createDemoTabs(server.url, log, tabCount);
+  const tabs = createDemoTabs(server.url, log, tabCount, client);
   const requestsText = tabCount === 1 ? 'requests' : `requests from each of ${tabCount} tabs`;
   const done = async (result: Omit<DemoResult, 'server'>): Promise<DemoResult> => {
     tabs.stop();
@@ -59,9 +61,10 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     log.line(
       `authmachine demo: ${bursts} bursts of ${requests} concurrent ${requestsText}, access tokens live ${ttl} s`,
     );
+    log.line(`client: ${describeDemoClient(client)}`);
     if (tabCount > 1) {
       log.line(
-        `${tabCount} tabs simulated in one process: each its own session and axios instance, with crossTab sharing a BroadcastChannel and an in-process lock`,
+        `${tabCount} tabs simulated in one process: each its own session and ${client === 'fetch' ? 'auth fetch' : 'axios instance'}, with crossTab sharing a BroadcastChannel and an in-process lock`,
       );
     }
     log.line(

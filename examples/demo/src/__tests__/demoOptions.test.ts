@@ -1,18 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS, parseDemoArgs } from '../index.js';
+import { DEFAULT_OPTIONS, HELP, parseDemoArgs } from '../index.js';
 
 describe('parseDemoArgs', () => {
   it('defaults to a short run on a free port', () => {
     expect(parseDemoArgs([])).toEqual({ kind: 'run', options: DEFAULT_OPTIONS });
-    expect(DEFAULT_OPTIONS).toMatchObject({ ttl: 2, bursts: 8, tabs: 1, port: 0, serve: false });
+    expect(DEFAULT_OPTIONS).toMatchObject({ client: 'axios', ttl: 2, bursts: 8, tabs: 1, port: 0, serve: false });
     expect(parseDemoArgs(['--tabs', '3'])).toMatchObject({ options: { tabs: 3 } });
+  });
+
+  it('--client picks the adapter, with --tabs too', () => {
+    expect(parseDemoArgs(['--client', 'fetch'])).toMatchObject({ kind: 'run', options: { client: 'fetch' } });
+    expect(parseDemoArgs(['--client=axios'])).toMatchObject({ kind: 'run', options: { client: 'axios' } });
+    expect(parseDemoArgs(['--client', 'fetch', '--tabs', '3'])).toMatchObject({
+      kind: 'run',
+      options: { client: 'fetch', tabs: 3 },
+    });
   });
 
   it('reads the flags', () => {
     const parsed = parseDemoArgs(['--requests', '5', '--ttl', '0.5', '--bursts=3', '--origin', 'http://a.test']);
     expect(parsed).toEqual({
       kind: 'run',
-      options: { requests: 5, ttl: 0.5, bursts: 3, tabs: 1, serve: false, port: 0, origins: ['http://a.test'] },
+      options: {
+        client: 'axios',
+        requests: 5,
+        ttl: 0.5,
+        bursts: 3,
+        tabs: 1,
+        serve: false,
+        port: 0,
+        origins: ['http://a.test'],
+      },
     });
   });
 
@@ -23,9 +41,10 @@ describe('parseDemoArgs', () => {
     expect(parseDemoArgs(['--serve', '--port', '0'])).toMatchObject({ options: { port: 0 } });
   });
 
-  it('answers --help and -h', () => {
+  it('answers --help and -h, and the help names --client', () => {
     expect(parseDemoArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseDemoArgs(['-h'])).toEqual({ kind: 'help' });
+    expect(HELP).toMatch(/--client C +axios \(default[^)]*\) or fetch \(createAuthFetch/);
   });
 
   it.each([
@@ -38,6 +57,8 @@ describe('parseDemoArgs', () => {
     [['--tabs', '9'], '--tabs 9: a whole number 1-8'],
     [['--port', '99999'], '--port 99999: a port number 0-65535'],
     [['--origin', 'localhost'], '--origin localhost: write an origin such as http://localhost:5173'],
+    [['--client', 'ky'], '--client ky: axios or fetch'],
+    [['--client'], "Option '--client <value>' argument missing"],
     [['--what'], "Unknown option '--what'"],
     [['extra'], "Unexpected argument 'extra'"],
   ])('reports %o', (argv, message) => {

@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS, type DemoOptions, runDemo } from '../index.js';
+import { DEFAULT_OPTIONS, type DemoClientKind, type DemoOptions, runDemo } from '../index.js';
 
 // A 1 s lifetime leaves half a second of slack to mid-life bursts on a loaded CI machine.
 const FAST: DemoOptions = { ...DEFAULT_OPTIONS, ttl: 1, bursts: 4, requests: 10 };
 
-describe('runDemo', () => {
+// The same script and the same checked summary through either adapter.
+const CLIENTS: { client: DemoClientKind; named: RegExp }[] = [
+  { client: 'axios', named: /^client: @authmachine\/axios \(an axios instance with attachAuth\)$/m },
+  { client: 'fetch', named: /^client: @authmachine\/fetch \(createAuthFetch over Node's fetch\)$/m },
+];
+
+describe.each(CLIENTS)('runDemo --client $client', ({ client: kind, named }) => {
   it('keeps the session alive across expiries with one refresh each, then ends it cleanly (exit 0)', async () => {
     const lines: string[] = [];
-    const result = await runDemo({ ...FAST, print: (line) => lines.push(line) });
+    const result = await runDemo({ ...FAST, client: kind, print: (line) => lines.push(line) });
 
     // The demo's own output says best what went wrong.
     if (result.problems.length > 0) console.log(lines.join('\n'));
@@ -35,6 +41,7 @@ describe('runDemo', () => {
     expect(server.unauthorized).toBeGreaterThanOrEqual(10 + 10);
 
     const output = lines.join('\n');
+    expect(output).toMatch(named);
     expect(output).toMatch(/burst 2\/4 \(at expiry\): 10 requests/);
     expect(output).toMatch(/session authenticated → refreshing/);
     expect(output).toMatch(/session refreshing → expired/);
@@ -48,7 +55,7 @@ describe('runDemo', () => {
 
   it('--tabs 3: three sessions sharing one with crossTab make one refresh per expiry, with no reuse', async () => {
     const lines: string[] = [];
-    const result = await runDemo({ ...FAST, tabs: 3, print: (line) => lines.push(line) });
+    const result = await runDemo({ ...FAST, client: kind, tabs: 3, print: (line) => lines.push(line) });
 
     if (result.problems.length > 0) console.log(lines.join('\n'));
     expect(result.problems).toEqual([]);
@@ -69,6 +76,7 @@ describe('runDemo', () => {
     });
     expect(statusAtEnd).toBe('expired');
     const output = lines.join('\n');
+    expect(output).toMatch(named);
     expect(output).toMatch(/burst 2\/4 \(at expiry\): 10 requests from each of 3 tabs/);
     expect(output).toMatch(
       /tab [123]: session refreshing → authenticated \(token valid for [\d.]+ s, from another tab\)/,
@@ -76,7 +84,9 @@ describe('runDemo', () => {
     expect(output).toMatch(/new tokens received \(client\) +(\d+) {2}\1: each refresh reaches all 3 tabs +ok/);
     expect(output).toContain('The demo behaved as expected.');
   }, 20_000);
+});
 
+describe('runDemo', () => {
   it('with serve, leaves the server running for an app to use', async () => {
     const result = await runDemo({ ...FAST, bursts: 0, requests: 2, serve: true, print: () => undefined });
     const { server } = result;
