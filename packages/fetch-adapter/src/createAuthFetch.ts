@@ -10,6 +10,7 @@ import {
   toAuthHeaderFormat,
   waitUntilSettled,
 } from '@authmachine/core';
+import { copyHeaders } from './copyHeaders.js';
 import { planReplay } from './replayableBody.js';
 import { SKIP_AUTH_HEADER } from './skipAuth.js';
 import type { AuthFetchOptions } from './types.js';
@@ -23,6 +24,15 @@ import type { AuthFetchOptions } from './types.js';
 export function createAuthFetch(session: AuthSession, options: AuthFetchOptions = {}): typeof fetch {
   const queueTimeout = checkQueueTimeout(options.queueTimeout);
   const header = toAuthHeaderFormat(options.headerName, options.scheme);
+  // A name or scheme fetch's Headers refuses would fail every call: say so now, naming the option.
+  try {
+    new Headers().set(header.name, header.valueFor('token'));
+  } catch {
+    throw new AuthError(
+      'INVALID_OPTIONS',
+      `headerName "${header.name}" or the scheme cannot form a header: use a name such as "Authorization" and a scheme without line breaks.`,
+    );
+  }
   const isAllowed = createOriginPolicy({
     allowedOrigins: options.allowedOrigins,
     owner: 'createAuthFetch',
@@ -44,13 +54,16 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     return decision.type === 'send' ? decision.token : null;
   }
 
-  function asksForRefresh(response: Response, input: RequestInfo | URL, sent: RequestInit): boolean {
+  function asksForRefresh(response: Response, url: string, method: string | undefined, headers: Headers): boolean {
     if (shouldRefresh === undefined) {
       return isTokenRejection(response.status, response.headers.get('www-authenticate'));
     }
     // An app predicate that throws must not turn one failed call into an unexplained one.
     try {
-      const request = input instanceof Request ? input : new Request(urlOf(input), requestShapeOf(sent));
+      // What was sent, without the body: that stays unread for the retry. Node's Request does not
+      // resolve a relative URL against the page as a browser's does, so it is resolved here.
+      const base = (globalThis as { location?: { href?: string } }).location?.href;
+      const request = new Request(new URL(url, base), method === undefined ? { headers } : { method, headers });
       return shouldRefresh(response, request) === true;
     } catch {
       return false;
@@ -59,12 +72,14 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
 
   const authFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : undefined;
-    if (!isAllowed(urlOf(input))) return send(input, init ?? {});
-    const headers = new Headers(init?.headers ?? request?.headers);
+    const url = urlOf(input);
+    const headers = copyHeaders(init?.headers ?? request?.headers);
+    // The mark is ours: removed before sending, whatever the origin, so no server ever sees it.
     if (headers.has(SKIP_AUTH_HEADER)) {
       headers.delete(SKIP_AUTH_HEADER);
       return send(input, { ...init, headers });
     }
+    if (!isAllowed(url)) return send(input, init ?? {});
     const signal = init?.signal ?? request?.signal ?? undefined;
     const token = await tokenForCall(signal);
     if (token === null) return send(input, { ...init, headers });
@@ -72,17 +87,23 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     setAuthHeader(headers, header.name, header.valueFor(token));
     const plan = planReplay(input, { ...init, headers });
     const response = await send(plan.first.input, plan.first.init);
-    if (!asksForRefresh(response, input, plan.first.init)) return response;
+    if (!asksForRefresh(response, url, init?.method ?? request?.method, headers)) return response;
 
     session.tokenRejected(token);
     // A stream body was read by the first send: the call keeps its 401, the session still refreshes.
     if (plan.retry === null) return response;
-    const decision = decideAfterRejection(await waitUntilSettled(session, { signal, timeout: queueTimeout }), token);
-    if (decision.type === 'fail') throw decision.error;
+    let decision: ReturnType<typeof decideAfterRejection>;
+    try {
+      decision = decideAfterRejection(await waitUntilSettled(session, { signal, timeout: queueTimeout }), token);
+      if (decision.type === 'fail') throw decision.error;
+    } catch (error) {
+      // The 401's body is never read now: let its connection go.
+      discardBody(response);
+      throw error;
+    }
     if (decision.type === 'keepResponse' || decision.token === null) return response;
-    // Its body is not read: let the connection go before the retry takes one.
-    response.body?.cancel().catch(() => undefined);
-    const retryHeaders = new Headers(headers);
+    discardBody(response);
+    const retryHeaders = copyHeaders(headers);
     setAuthHeader(retryHeaders, header.name, header.valueFor(decision.token));
     // The retry's 401 is final: it resolves like any HTTP error in fetch.
     return send(plan.retry.input, { ...plan.retry.init, headers: retryHeaders });
@@ -95,22 +116,19 @@ function urlOf(input: RequestInfo | URL): string {
   return input instanceof URL ? input.href : input.url;
 }
 
-/** What the app's `shouldRefresh` is shown of a call made with a URL: its method and headers (the body is gone). */
-function requestShapeOf(sent: RequestInit): RequestInit {
-  const shape: RequestInit = {};
-  if (sent.method !== undefined) shape.method = sent.method;
-  if (sent.headers !== undefined) shape.headers = sent.headers;
-  return shape;
+function discardBody(response: Response): void {
+  response.body?.cancel().catch(() => undefined);
 }
 
 function setAuthHeader(headers: Headers, name: string, value: string): void {
   try {
     headers.set(name, value);
   } catch {
-    // The platform's message would quote the value, which is the token.
+    // The platform's message would quote the value, which is the token. The name and scheme were
+    // checked when createAuthFetch was called, so the token itself is what the server issued wrong.
     throw new AuthError(
-      'INVALID_OPTIONS',
-      `The access token cannot be sent in the "${name}" header: it holds characters a header value may not.`,
+      'INVALID_TOKEN_RESPONSE',
+      `The access token cannot be sent in the "${name}" header: it holds characters a header value may not (a line break or a control character). Log in again.`,
     );
   }
 }

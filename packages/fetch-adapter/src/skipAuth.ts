@@ -1,3 +1,5 @@
+import { copyHeaders } from './copyHeaders.js';
+
 /**
  * A request carrying this header goes out without the session's token and never starts a refresh;
  * the header itself is removed before sending. A header, not an init field: ky and openapi-fetch
@@ -7,7 +9,7 @@ export const SKIP_AUTH_HEADER = 'x-authmachine-skip-auth';
 
 /** `headers` (any `HeadersInit`) with the skip-auth mark: `fetch(url, { headers: skipAuth() })`. */
 export function skipAuth(headers?: HeadersInit): Headers {
-  const marked = new Headers(headers);
+  const marked = copyHeaders(headers);
   marked.set(SKIP_AUTH_HEADER, '1');
   return marked;
 }
