@@ -1,6 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from 'msw';
+import { deferred } from './deferred.js';
 import { API_ORIGIN, type FakeAuthApi } from './fakeAuthApi.js';
-import { deferred } from './waiting.js';
 
 export interface HeldEndpoint {
   /** Put it in front of the fake's handlers with `server.use(endpoint.handler)`. */

@@ -1,5 +1,6 @@
 import { attachAuth } from '@authmachine/axios';
 import { AuthError, createAuthSession } from '@authmachine/core';
+import { API_ORIGIN, FakeAuthApi } from '@authmachine/test-kit';
 import axios, { CanceledError } from 'axios';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,6 @@ import {
   until,
   untilRejectedWith401,
 } from './support/adapterProbes.js';
-import { API_ORIGIN, FakeAuthApi } from './support/fakeAuthApi.js';
 
 let fake = new FakeAuthApi();
 const server = setupServer();

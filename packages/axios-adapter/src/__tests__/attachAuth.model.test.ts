@@ -6,6 +6,7 @@ import {
   TokenRefreshError,
   type TokenSet,
 } from '@authmachine/core';
+import { FakeAuthApi, type RefreshBehaviour } from '@authmachine/test-kit';
 import { type AxiosResponse, CanceledError, isAxiosError } from 'axios';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -41,7 +42,6 @@ import {
 } from '../../../core/src/__tests__/support/sessionHarness.js';
 import { type AttachedClient, attachedClient } from './support/attachedClient.js';
 import { CallTracker, HeldAuthEndpoints, type HeldCall, untilAtRest } from './support/axiosModelHarness.js';
-import { FakeAuthApi, type RefreshBehaviour } from './support/fakeAuthApi.js';
 
 /*
  * Model-based test of the axios adapter: `createTestModel` walks authMachine (as the core's model

@@ -1,5 +1,6 @@
 import { attachAuth } from '@authmachine/axios';
 import { AuthError, type AuthSession, createAuthSession } from '@authmachine/core';
+import { API_ORIGIN, FakeAuthApi } from '@authmachine/test-kit';
 import axios, { type AxiosInstance, CanceledError, isAxiosError } from 'axios';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,6 @@ import {
   until,
   untilRejectedWith401,
 } from './support/adapterProbes.js';
-import { API_ORIGIN, FakeAuthApi } from './support/fakeAuthApi.js';
 import { InProcessAuthServer } from './support/inProcessAuthServer.js';
 
 let fake = new FakeAuthApi();

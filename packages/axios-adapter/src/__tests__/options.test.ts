@@ -1,12 +1,12 @@
 import { type AttachAuthOptions, attachAuth } from '@authmachine/axios';
 import { AuthError, createAuthSession } from '@authmachine/core';
+import { API_ORIGIN, FakeAuthApi, OTHER_ORIGIN } from '@authmachine/test-kit';
 import axios, { type AxiosError, isAxiosError } from 'axios';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectNoTokenIn, interceptorCounts, reasonOf } from './support/adapterProbes.js';
 import { type AttachedClient, attachedClient } from './support/attachedClient.js';
-import { API_ORIGIN, FakeAuthApi, OTHER_ORIGIN } from './support/fakeAuthApi.js';
 
 let fake = new FakeAuthApi();
 const server = setupServer();

@@ -1,11 +1,11 @@
 import { type AttachAuthOptions, attachAuth } from '@authmachine/axios';
 import { AuthError, type AuthSession, createAuthSession } from '@authmachine/core';
+import { API_ORIGIN, FakeAuthApi, OTHER_ORIGIN } from '@authmachine/test-kit';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectNoTokenIn, interceptorCounts, reasonOf } from './support/adapterProbes.js';
-import { API_ORIGIN, FakeAuthApi, OTHER_ORIGIN } from './support/fakeAuthApi.js';
 
 const FILES_ORIGIN = 'https://files.test';
 

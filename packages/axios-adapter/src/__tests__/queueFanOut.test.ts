@@ -1,8 +1,8 @@
 import { type AuthSession, type AuthState, stateChangesOf } from '@authmachine/core';
+import { FakeAuthApi } from '@authmachine/test-kit';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { type AttachedClient, attachedClient } from './support/attachedClient.js';
-import { FakeAuthApi } from './support/fakeAuthApi.js';
 
 const fake = new FakeAuthApi();
 const server = setupServer(...fake.handlers);

@@ -6,13 +6,18 @@ import {
   TokenRefreshError,
   type TokenSet,
 } from '@authmachine/core';
+import type { RefreshBehaviour } from '@authmachine/test-kit';
+import {
+  countTokenRejections,
+  holdRefreshWithWaiters,
+  inParallel,
+  reasonsOf,
+  untilIo,
+  untilStatus,
+} from '@authmachine/test-kit';
 import { isAxiosError } from 'axios';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RefreshBehaviour } from './support/fakeAuthApi.js';
-import { holdRefreshWithWaiters } from './support/heldRefresh.js';
-import { inParallel, reasonsOf } from './support/results.js';
 import { type Scenario, useFakeAuthServer } from './support/useFakeAuthServer.js';
-import { countTokenRejections, untilStatus } from './support/waiting.js';
 
 const { start } = useFakeAuthServer();
 
@@ -32,7 +37,11 @@ describe('a refresh that fails transiently', () => {
       const Q = 10;
       const failures: unknown[] = [];
       session.on('refreshFailed', ({ error }) => failures.push(error));
-      const { inFlight, queued, release } = await holdRefreshWithWaiters(scenario, { answer, inFlight: K, queued: Q });
+      const { inFlight, queued, release } = await holdRefreshWithWaiters(withGet(scenario), {
+        answer,
+        inFlight: K,
+        queued: Q,
+      });
       release();
 
       const errors = [...reasonsOf(await inFlight), ...reasonsOf(await queued)];
@@ -85,7 +94,7 @@ describe('a refresh that fails transiently', () => {
     const scenario = await start({ session: { storage } });
     const { api, session, fake } = scenario;
     expect(written.map((tokens) => tokens.accessToken)).toEqual(['access-1']);
-    const { inFlight, release } = await holdRefreshWithWaiters(scenario, { answer: 'malformed', inFlight: 5 });
+    const { inFlight, release } = await holdRefreshWithWaiters(withGet(scenario), { answer: 'malformed', inFlight: 5 });
     release();
 
     for (const error of reasonsOf(await inFlight)) {
@@ -149,6 +158,11 @@ describe('a refresh whose retries all fail (refreshRetries 2, fake timers for th
   });
 });
 
+/** The scenario as the shared scene takes it: requests made through the attached instance. */
+function withGet(scenario: Scenario): Scenario & { get: (path: string) => Promise<unknown> } {
+  return { ...scenario, get: (path) => scenario.api.get(path) };
+}
+
 /** Resolves at the first actor snapshot (or at once) for which `condition` holds: no timer involved. */
 function untilSnapshot(session: AuthSession, condition: () => boolean): Promise<void> {
   return new Promise((resolve) => {
@@ -162,15 +176,6 @@ function untilSnapshot(session: AuthSession, condition: () => boolean): Promise<
       resolve();
     });
   });
-}
-
-/** Lets real I/O run (setImmediate is not faked) until `condition` holds. */
-async function untilIo(condition: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 100_000; turn += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`Still waiting for: ${what}`);
 }
 
 /** The next 401 refreshes again, with the refresh token the session kept, and the request succeeds. */

@@ -1,8 +1,8 @@
+import { API_ORIGIN, FakeAuthApi, type SeenApiRequest } from '@authmachine/test-kit';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AttachedClient, attachedClient } from './support/attachedClient.js';
-import { API_ORIGIN, FakeAuthApi, type SeenApiRequest } from './support/fakeAuthApi.js';
 
 let fake = new FakeAuthApi();
 /** Every API request's full URL and headers, recorded before the fake answers it. */

@@ -1,9 +1,8 @@
 import type { TokenSet } from '@authmachine/core';
+import { API_ORIGIN, deferred, inParallel, pause, rejectionOf, untilStatus, valuesOf } from '@authmachine/test-kit';
 import { describe, expect, it } from 'vitest';
-import { API_ORIGIN } from './support/fakeAuthApi.js';
-import { httpStatusOf, inParallel, rejectionOf, valuesOf } from './support/results.js';
+import { httpStatusOf } from './support/axiosErrors.js';
 import { type FakeAuthServer, useFakeAuthServer } from './support/useFakeAuthServer.js';
-import { deferred, pause, untilStatus } from './support/waiting.js';
 
 const fakeServer = useFakeAuthServer();
 const { start } = fakeServer;

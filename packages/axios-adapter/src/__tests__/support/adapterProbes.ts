@@ -1,8 +1,8 @@
 import { type AttachAuthOptions, attachAuth } from '@authmachine/axios';
 import { type AuthSession, type AuthSessionOptions, createAuthSession } from '@authmachine/core';
+import { API_ORIGIN, type FakeAuthApi } from '@authmachine/test-kit';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { expect, vi } from 'vitest';
-import { API_ORIGIN, type FakeAuthApi } from './fakeAuthApi.js';
 
 /**
  * How many subscribers the session's XState actor has. XState keeps them in the actor's private

@@ -1,7 +1,7 @@
 import { type AttachAuthOptions, attachAuth } from '@authmachine/axios';
 import { type AuthSession, type AuthSessionOptions, createAuthSession } from '@authmachine/core';
+import { API_ORIGIN, type FakeAuthApi } from '@authmachine/test-kit';
 import axios, { type AxiosInstance } from 'axios';
-import { API_ORIGIN, type FakeAuthApi } from './fakeAuthApi.js';
 
 export interface AttachedClient {
   session: AuthSession;

@@ -1,7 +1,7 @@
+import { API_ORIGIN } from '@authmachine/test-kit';
 import axios, { type AxiosAdapter, type AxiosInstance } from 'axios';
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import { vi } from 'vitest';
-import { API_ORIGIN } from './fakeAuthApi.js';
 
 /*
  * Support for the axios model test: endpoints the test holds open, and a way to tell when the

@@ -1,13 +1,6 @@
 import type { AuthSession, AuthStatus } from '@authmachine/core';
 import { vi } from 'vitest';
 
-// Shared with the core's and React adapter's tests.
-export {
-  createDeferred as deferred,
-  type Deferred,
-  untilStatus,
-} from '../../../../core/src/__tests__/support/testKit.js';
-
 /** Every status the session passes through from now on, in order. */
 export function recordStatuses(session: AuthSession): AuthStatus[] {
   const statuses: AuthStatus[] = [];
@@ -23,6 +16,18 @@ export async function until(condition: () => boolean, what: string): Promise<voi
     },
     { timeout: 2_000, interval: 1 },
   );
+}
+
+/**
+ * Lets real I/O run, one event-loop turn at a time (setImmediate, which tests do not fake), until
+ * `condition` holds. For fake-timer tests: `until` (vi.waitFor) would move the fake clock.
+ */
+export async function untilIo(condition: () => boolean, what: string): Promise<void> {
+  for (let turn = 0; turn < 100_000; turn += 1) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`Still waiting for: ${what}`);
 }
 
 /** A few real milliseconds: enough for a request that should not have been sent to reach the server. */

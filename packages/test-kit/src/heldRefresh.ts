@@ -1,16 +1,15 @@
-import type { AxiosResponse } from 'axios';
-import type { RefreshBehaviour } from './fakeAuthApi.js';
+import type { AuthSession } from '@authmachine/core';
+import { deferred } from './deferred.js';
+import type { FakeAuthApi, RefreshBehaviour } from './fakeAuthApi.js';
 import { inParallel } from './results.js';
-import type { Scenario } from './useFakeAuthServer.js';
-import { countTokenRejections, deferred, until, untilStatus } from './waiting.js';
+import { untilStatus } from './untilStatus.js';
+import { countTokenRejections, until } from './waiting.js';
 
-type Settled = Promise<PromiseSettledResult<AxiosResponse>[]>;
-
-export interface HeldRefresh {
+export interface HeldRefresh<T> {
   /** The requests that met a 401 together and wait for the refresh they caused. */
-  inFlight: Settled;
+  inFlight: Promise<PromiseSettledResult<T>[]>;
   /** The requests made during the refresh: queued before they are sent. */
-  queued: Settled;
+  queued: Promise<PromiseSettledResult<T>[]>;
   /** Lets the server answer the refresh call. */
   release(): void;
 }
@@ -21,10 +20,10 @@ export interface HeldRefresh {
  * `queued` more (`/api/queued/i`) are made during it. Resolves once every in-flight request reported
  * its 401, so that none is still on the wire when `release()` lets the server answer with `answer`.
  */
-export async function holdRefreshWithWaiters(
-  { api, session, fake }: Scenario,
+export async function holdRefreshWithWaiters<T>(
+  { session, fake, get }: { session: AuthSession; fake: FakeAuthApi; get: (path: string) => Promise<T> },
   { answer, inFlight, queued = 0 }: { answer?: RefreshBehaviour; inFlight: number; queued?: number },
-): Promise<HeldRefresh> {
+): Promise<HeldRefresh<T>> {
   const rejections = countTokenRejections(session);
   if (answer !== undefined) fake.refreshBehaviour = answer;
   const refreshGate = deferred();
@@ -32,11 +31,11 @@ export async function holdRefreshWithWaiters(
   fake.expireAccessToken();
   fake.holdApiResponsesUntil(inFlight);
 
-  const waiting = inParallel(inFlight, (i) => api.get(`/api/items/${i}`));
-  let made: Settled = Promise.resolve([]);
+  const waiting = inParallel(inFlight, (i) => get(`/api/items/${i}`));
+  let made: Promise<PromiseSettledResult<T>[]> = Promise.resolve([]);
   if (queued > 0) {
     await untilStatus(session, 'refreshing');
-    made = inParallel(queued, (i) => api.get(`/api/queued/${i}`));
+    made = inParallel(queued, (i) => get(`/api/queued/${i}`));
   }
   await until(() => rejections.count === inFlight, `${inFlight} requests reported their 401`);
   return { inFlight: waiting, queued: made, release: () => refreshGate.resolve() };

@@ -1,5 +1,3 @@
-import { isAxiosError } from 'axios';
-
 /** Fires every request at once; the returned promise never rejects, so no rejection goes unhandled. */
 export function inParallel<T>(
   count: number,
@@ -28,17 +26,6 @@ export function reasonsOf(results: PromiseSettledResult<unknown>[]): unknown[] {
 export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   const [result] = await Promise.allSettled([promise]);
   return reasonsOf(result ? [result] : [])[0];
-}
-
-/** The HTTP status of an axios error, or what the error is instead (so a failed assertion says it). */
-export function httpStatusOf(error: unknown): number | string {
-  if (!isAxiosError(error)) return `not an AxiosError: ${describe(error)}`;
-  return error.response?.status ?? `AxiosError without a response (${error.code})`;
-}
-
-/** The Authorization header the failed request carried, as axios sent it. */
-export function authorizationSentBy(error: unknown): unknown {
-  return isAxiosError(error) ? error.config?.headers.get('Authorization') : undefined;
 }
 
 function describe(value: unknown): string {
