@@ -33,6 +33,7 @@ if (parsed.kind === 'help') {
     console.log(
       `Open ${server.url}/?crossTab=on in two tabs: they share one session (one refresh, logout everywhere).`,
     );
+    console.log(`Open ${server.url}/?client=fetch for the same app on @authmachine/fetch instead of axios.`);
     console.log(`Admin key for POST /admin/revoke and POST /stats/reset (header X-Admin-Key): ${server.adminKey}`);
     if (parsed.options.origins.length > 0) console.log(`Browser origins allowed: ${parsed.options.origins.join(', ')}`);
     const stop = (): void => {

@@ -1,5 +1,6 @@
 import { Authenticated } from '@authmachine/react';
 import type { ReactElement } from 'react';
+import { ClientLabel } from './ClientLabel.js';
 import { LoginForm } from './LoginForm.js';
 import { ProtectedPage } from './ProtectedPage.js';
 import { StatusBadge } from './StatusBadge.js';
@@ -19,6 +20,7 @@ export function App({ crossTab }: { crossTab: boolean }): ReactElement {
       >
         <h1 style={{ fontSize: '1.4rem' }}>authmachine · React example</h1>
         <span style={{ display: 'flex', gap: '0.6rem', alignItems: 'baseline' }}>
+          <ClientLabel />
           <TokenExpiry />
           <StatusBadge />
         </span>

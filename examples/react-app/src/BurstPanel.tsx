@@ -28,7 +28,7 @@ export function BurstPanel(): ReactElement {
     setResult(null);
     const ids = Array.from({ length: BURST_SIZE }, (_, index) => index + 1);
     const settled = await Promise.allSettled(ids.map((id) => api.get<{ id: number }>(`/api/items/${id}`)));
-    const items = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.data.id] : []));
+    const items = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.id] : []));
     setResult({ run, ok: items.length, failed: BURST_SIZE - items.length, items });
   }
 

@@ -1,3 +1,4 @@
+import type { TokenSet } from '@authmachine/core';
 import { useAuth } from '@authmachine/react';
 import { type FormEvent, type ReactElement, useState } from 'react';
 import { useApi } from './authClientContext.js';
@@ -15,8 +16,7 @@ export function LoginForm(): ReactElement {
     try {
       const body = { username: form.get('username'), password: form.get('password') };
       // skipAuth: the login call carries no old token and its 401 means bad credentials, not a refresh.
-      const response = await api.post('/auth/login', body, { skipAuth: true });
-      await login(response.data);
+      await login(await api.post<TokenSet>('/auth/login', body, { skipAuth: true }));
     } catch {
       setError('Wrong username or password.');
     }

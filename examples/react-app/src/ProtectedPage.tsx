@@ -12,8 +12,8 @@ export function ProtectedPage(): ReactElement {
   useEffect(() => {
     const controller = new AbortController();
     api
-      .get('/api/me', { signal: controller.signal })
-      .then((response) => setMe(response.data))
+      .get<{ username: string }>('/api/me', { signal: controller.signal })
+      .then(setMe)
       .catch(() => undefined);
     return () => controller.abort();
   }, [api]);

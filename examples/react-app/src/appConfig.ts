@@ -1,4 +1,6 @@
-/** Where the app finds the auth server, and where it keeps tokens: read from the page's URL (`?server=`, `?storage=local`, `?proactive=off`, `?crossTab=on`). */
+import type { ApiClientKind } from './apiClient.js';
+
+/** Where the app finds the auth server, where it keeps tokens and how it calls: read from the page's URL (`?server=`, `?storage=local`, `?proactive=off`, `?crossTab=on`, `?client=fetch`). */
 export interface AppConfig {
   /**
    * The auth server's origin: `?server=`, else `VITE_AUTH_SERVER_URL` at build time, else the page's
@@ -12,6 +14,8 @@ export interface AppConfig {
   proactiveRefresh: boolean;
   /** Share the session with the app's other tabs of this origin (`?crossTab=on`): one refresh for all, logout everywhere. */
   crossTab: boolean;
+  /** The adapter requests go through: `axios` (default: an instance with `attachAuth`) or `fetch` (`createAuthFetch`). */
+  client: ApiClientKind;
 }
 
 export function readAppConfig(location: Location): AppConfig {
@@ -21,5 +25,6 @@ export function readAppConfig(location: Location): AppConfig {
     storage: params.get('storage') === 'local' ? 'local' : 'memory',
     proactiveRefresh: params.get('proactive') !== 'off',
     crossTab: params.get('crossTab') === 'on',
+    client: params.get('client') === 'fetch' ? 'fetch' : 'axios',
   };
 }
