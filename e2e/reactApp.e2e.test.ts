@@ -72,12 +72,15 @@ async function revokeOverHttp(username: string): Promise<{ username: string; rev
   return (await response.json()) as { username: string; revoked: number };
 }
 
-describe('React example in Chromium', () => {
+// The same app over either adapter (`?client=`): axios is the default, so its page gets no parameter.
+describe.each(['axios', 'fetch'] as const)('React example in Chromium, %s client', (client) => {
+  const query: Record<string, string> = client === 'fetch' ? { client } : {};
   it.each<Origin>(['cross-origin', 'same-origin'])(
     '%s: log in, wait past the access TTL, burst 20 requests: one refresh on the server, all 20 shown',
     async (origin) => {
       // Refresh only on 401 (`proactive=off`), so that the burst is what finds the expired token.
-      const { page, errors } = await openApp(browser, appUrl({ proactive: 'off' }, origin));
+      const { page, errors } = await openApp(browser, appUrl({ ...query, proactive: 'off' }, origin));
+      expect(await page.getAttribute('[data-testid="api-client"]', 'data-client')).toBe(client);
       await logIn(page);
       const before = server.stats();
 
@@ -87,6 +90,8 @@ describe('React example in Chromium', () => {
       const counted = countedSince(before);
       const allItems = Array.from({ length: 20 }, (_, index) => index + 1).join(', ');
       expect(result).toEqual({ ok: 20, failed: 0, text: `Burst #1: 20/20 loaded: items ${allItems}` });
+      // Each of the 20 went out with the expired token and met a 401; the one refresh's new token
+      // is the only one the server accepts after that, so the 20 successes all carried it.
       expect(counted).toMatchObject({
         expiredTokens: 1,
         refreshes: 1,
@@ -99,15 +104,17 @@ describe('React example in Chromium', () => {
       expect(await page.getAttribute('[data-testid="refreshes"]', 'data-count')).toBe('1');
       expect(await statusOf(page)).toBe('authenticated');
       console.info(
-        `${origin} burst after expiry: ${result.ok}/20 shown, ${counted.unauthorized} 401s, ` +
+        `${client} ${origin} burst after expiry: ${result.ok}/20 shown, ${counted.unauthorized} 401s, ` +
           `${counted.refreshes} refresh, ${counted.reuseDetections} reuse detections (server)`,
       );
-      await saveScreenshot(page, `react-app-burst-after-expiry-${origin}`);
+      await saveScreenshot(page, `react-app-burst-after-expiry-${client}-${origin}`);
       expect(unexpectedErrors(errors)).toEqual([]);
       await page.close();
     },
   );
+});
 
+describe('React example in Chromium', () => {
   it('the server revokes the session: the next requests end it, the app shows the expired path', async () => {
     const { page, errors } = await openApp(browser, appUrl({ proactive: 'off' }));
     await logIn(page);
