@@ -31,6 +31,7 @@ export default defineConfig({
         text: 'Guides',
         items: [
           { text: 'Axios adapter', link: '/guide/axios' },
+          { text: 'fetch, ky, ofetch, openapi-fetch', link: '/guide/fetch' },
           { text: 'React adapter', link: '/guide/react' },
           { text: 'Storage and security', link: '/guide/storage-security' },
           { text: 'Cross-tab sessions', link: '/guide/cross-tab' },
@@ -43,6 +44,7 @@ export default defineConfig({
         items: [
           { text: '@authmachine/core', link: '/api/core' },
           { text: '@authmachine/axios', link: '/api/axios' },
+          { text: '@authmachine/fetch', link: '/api/fetch' },
           { text: '@authmachine/react', link: '/api/react' },
           { text: 'Comparison', link: '/comparison' },
           { text: 'Benchmarks', link: '/benchmarks' },

@@ -5,10 +5,11 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadProfile, loadStatus, logIn } from './authFetch.js';
+import { authFetch as authFetchWithOptions } from './authFetchOptions.js';
 import { session } from './createSession.js';
 import { loadOrders, loadStatus as loadStatusWithKy } from './kyClient.js';
-import { createOrder } from './ofetchClient.js';
-import { loadOrder } from './openapiClient.js';
+import { createOrder, loadStatus as loadStatusWithOfetch } from './ofetchClient.js';
+import { loadOrder, loadStatus as loadStatusWithOpenapiFetch } from './openapiClient.js';
 import { loadDashboard } from './sharedSession.js';
 import { uploadLog } from './uploadStream.js';
 
@@ -30,6 +31,7 @@ const api = {
 };
 
 const API = 'https://api.example.com';
+let cdnTokens: Array<string | null> = [];
 const tokenOf = (request: Request): string | null =>
   request.headers.get('authorization')?.replace(/^Bearer /, '') ?? null;
 
@@ -46,7 +48,11 @@ const server = setupServer(
     api.validToken = `access-${api.refreshCalls + 1}`;
     return HttpResponse.json({ accessToken: api.validToken, refreshToken: `${body.refreshToken}+` });
   }),
-  http.all(`${API}/*`, async ({ request }) => {
+  http.get('https://cdn.example.net/logo.svg', ({ request }) => {
+    cdnTokens.push(tokenOf(request));
+    return HttpResponse.text('<svg/>');
+  }),
+  http.all(/^https:\/\/(api|files)\.example\.com\//, async ({ request }) => {
     const { pathname } = new URL(request.url);
     const token = tokenOf(request);
     if (request.headers.has(SKIP_AUTH_HEADER)) api.skipMarksSeen += 1;
@@ -59,6 +65,7 @@ const server = setupServer(
     if (pathname === '/orders' && request.method === 'GET') return HttpResponse.json([{ id: 'o1', total: 5 }]);
     if (pathname === '/orders') return HttpResponse.json({ id: 'o2', ...JSON.parse(api.seen.at(-1)?.body ?? '{}') });
     if (pathname === '/orders/o1') return HttpResponse.json({ id: 'o1', total: 5 });
+    if (pathname === '/report.pdf') return HttpResponse.text('%PDF');
     if (pathname === '/logs/today') return new HttpResponse(null, { status: 204 });
     return HttpResponse.json({ error: 'not found' }, { status: 404 });
   }),
@@ -75,6 +82,7 @@ const tokensFor = (path: string): Array<string | null> =>
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 beforeEach(async () => {
   await session.logout();
+  cdnTokens = [];
   Object.assign(api, { validToken: null, refreshAnswer: 'new tokens', refreshCalls: 0, seen: [], skipMarksSeen: 0 });
   await logIn('ada', 'lovelace');
 });
@@ -98,11 +106,13 @@ describe('plain fetch (authFetch.ts)', () => {
     expect(tokensFor('/me')).toEqual(['access-1', 'access-1', 'access-1', 'access-2', 'access-2', 'access-2']);
   });
 
-  it('sends a skipAuth() call without the token and without the mark, through fetch and through ky', async () => {
+  it('sends a skipAuth() call without the token and without the mark, through fetch, ky, ofetch and openapi-fetch', async () => {
     await expect(loadStatus()).resolves.toBe('up');
     await expect(loadStatusWithKy()).resolves.toBe('up');
+    await expect(loadStatusWithOfetch()).resolves.toBe('up');
+    await expect(loadStatusWithOpenapiFetch()).resolves.toBe('up');
 
-    expect(tokensFor('/status')).toEqual([null, null]);
+    expect(tokensFor('/status')).toEqual([null, null, null, null]);
     expect(api.skipMarksSeen).toBe(0);
   });
 
@@ -126,6 +136,27 @@ describe('plain fetch (authFetch.ts)', () => {
     await expect(loadProfile()).rejects.toThrow('GET /me answered 401');
     expect(tokensFor('/me')).toEqual(['access-1', null]);
     expect(api.refreshCalls).toBe(1);
+  });
+});
+
+describe('options (authFetchOptions.ts)', () => {
+  it('refreshes for a rejected token on any path but /public/, and sends the token to both origins only', async () => {
+    expireAccessToken();
+
+    const shareLink = await authFetchWithOptions('https://api.example.com/public/share/abc');
+    expect(shareLink.status).toBe(401);
+    expect(api.refreshCalls).toBe(0);
+
+    const [me, file] = await Promise.all([
+      authFetchWithOptions('https://api.example.com/me'),
+      authFetchWithOptions('https://files.example.com/report.pdf'),
+    ]);
+    expect([me.status, file.status]).toEqual([200, 200]);
+    expect(api.refreshCalls).toBe(1);
+    expect(tokensFor('/report.pdf')).toEqual(['access-1', 'access-2']);
+
+    await authFetchWithOptions('https://cdn.example.net/logo.svg');
+    expect(cdnTokens).toEqual([null]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { skipAuth } from '@authmachine/fetch';
 import { ofetch } from 'ofetch';
 import { authFetch } from './authFetch.js';
 import type { Order } from './kyClient.js';
@@ -9,4 +10,8 @@ export const api = ofetch.create({ baseURL: 'https://api.example.com' }, { fetch
 export function createOrder(total: number): Promise<Order> {
   // A JSON body is a string by the time it reaches authFetch: a retry after a refresh sends it again.
   return api<Order>('/orders', { method: 'POST', body: { total } });
+}
+
+export function loadStatus(): Promise<string> {
+  return api('/status', { headers: skipAuth(), responseType: 'text' });
 }

@@ -1,3 +1,4 @@
+import { skipAuth } from '@authmachine/fetch';
 import createClient from 'openapi-fetch';
 import type { paths } from './apiSchema.js';
 import { authFetch } from './authFetch.js';
@@ -9,4 +10,9 @@ export async function loadOrder(id: string): Promise<{ id: string; total: number
   // openapi-fetch resolves on HTTP errors, as fetch does: a 401 here is the retry's own answer.
   if (data === undefined) throw new Error(`GET /orders/${id} answered ${response.status}`);
   return data;
+}
+
+export async function loadStatus(): Promise<string> {
+  const { data } = await api.GET('/status', { headers: skipAuth(), parseAs: 'text' });
+  return data ?? 'unknown';
 }

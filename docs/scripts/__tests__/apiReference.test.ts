@@ -8,6 +8,7 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const PAGES = [
   { entry: 'packages/core/src/index.ts', page: 'docs/api/core.md' },
   { entry: 'packages/axios-adapter/src/index.ts', page: 'docs/api/axios.md' },
+  { entry: 'packages/fetch-adapter/src/index.ts', page: 'docs/api/fetch.md' },
   { entry: 'packages/react-adapter/src/index.ts', page: 'docs/api/react.md' },
 ];
 
