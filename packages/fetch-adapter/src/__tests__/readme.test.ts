@@ -1,0 +1,64 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+
+// The README's fetch example is what users copy: run it exactly as written against a server whose
+// first access token has already expired.
+const here = dirname(fileURLToPath(import.meta.url));
+const readme = readFileSync(join(here, '../../../../README.md'), 'utf8');
+const marker = '<!-- readme-fetch-example';
+
+function extractExample(markdown: string): string {
+  const start = markdown.indexOf(marker);
+  const block = /```ts\n([\s\S]*?)```/.exec(markdown.slice(start));
+  if (start === -1 || !block?.[1])
+    throw new Error('README.md has no ```ts block after the readme-fetch-example marker');
+  return block[1];
+}
+
+const seen = {
+  logins: [] as unknown[],
+  refreshes: [] as unknown[],
+  api: [] as Array<{ path: string; authorization: string | null }>,
+};
+const server = setupServer(
+  http.post('https://api.example.com/auth/login', async ({ request }) => {
+    seen.logins.push({ body: await request.json(), authorization: request.headers.get('authorization') });
+    return HttpResponse.json({ accessToken: 'access-1', refreshToken: 'refresh-1', expiresIn: 900 });
+  }),
+  http.post('https://api.example.com/auth/refresh', async ({ request }) => {
+    seen.refreshes.push({ body: await request.json(), authorization: request.headers.get('authorization') });
+    return HttpResponse.json({ accessToken: 'access-2', refreshToken: 'refresh-2', expiresIn: 900 });
+  }),
+  http.get('https://api.example.com/*', ({ request }) => {
+    const authorization = request.headers.get('authorization');
+    const path = new URL(request.url).pathname;
+    seen.api.push({ path, authorization });
+    return authorization === 'Bearer access-2'
+      ? HttpResponse.json({ path })
+      : HttpResponse.json({ error: 'invalid_token' }, { status: 401 });
+  }),
+);
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+
+it('runs the README fetch example: three 401s, one refresh call, three retries, then ky with the new token', async () => {
+  const generated = join(here, '.generated/readmeFetchExample.ts');
+  mkdirSync(dirname(generated), { recursive: true });
+  writeFileSync(generated, extractExample(readme));
+  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+
+  await import(/* @vite-ignore */ generated);
+
+  expect(seen.logins).toEqual([{ body: { username: 'ada', password: 'secret' }, authorization: null }]);
+  expect(seen.refreshes).toEqual([{ body: { refreshToken: 'refresh-1' }, authorization: null }]);
+  const first = ['/me', '/orders', '/invoices'].map((path) => ({ path, authorization: 'Bearer access-1' }));
+  const retried = first.map(({ path }) => ({ path, authorization: 'Bearer access-2' }));
+  expect(seen.api).toEqual([...first, ...retried, { path: '/me', authorization: 'Bearer access-2' }]);
+  expect(log).toHaveBeenNthCalledWith(1, [200, 200, 200]);
+  expect(log).toHaveBeenNthCalledWith(2, { path: '/me' });
+});
