@@ -92,7 +92,11 @@ export function useTokenServer(): TokenServer {
     if (rejectAll || validToken === null || authorization !== `Bearer ${validToken}`) {
       return HttpResponse.json(
         { error: 'invalid_token' },
-        { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } },
+        {
+          status: 401,
+          // Which attempt this 401 answered: tests tell a retry's 401 from the first one.
+          headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"', 'X-Seen-Authorization': authorization ?? '' },
+        },
       );
     }
     return HttpResponse.json({ ok: true, path: new URL(request.url).pathname, method: request.method });
