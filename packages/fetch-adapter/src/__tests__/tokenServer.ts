@@ -53,6 +53,8 @@ export interface TokenServer {
   loggedInSession(options?: Partial<Omit<AuthSessionOptions, 'refresh'>>): Promise<AuthSession>;
   /** The authorization header of every call, in order. */
   authorizations(): Array<string | null>;
+  /** The authorization header of each attempt, by path. */
+  authorizationsByPath(): Map<string, Array<string | null>>;
 }
 
 export function useTokenServer(): TokenServer {
@@ -171,6 +173,11 @@ export function useTokenServer(): TokenServer {
       return session;
     },
     authorizations: () => calls.map((call) => call.authorization),
+    authorizationsByPath() {
+      const byPath = new Map<string, Array<string | null>>();
+      for (const call of calls) byPath.set(call.path, [...(byPath.get(call.path) ?? []), call.authorization]);
+      return byPath;
+    },
   };
 }
 
