@@ -6,6 +6,7 @@ import {
   createOriginPolicy,
   decideAfterRejection,
   decideBeforeSending,
+  isHeld,
   isTokenRejection,
   toAuthHeaderFormat,
   waitUntilSettled,
@@ -45,10 +46,8 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
 
   async function tokenForCall(signal: AbortSignal | undefined): Promise<string | null> {
     const state = session.getSnapshot();
-    const wait =
-      state.status === 'restoring' || state.status === 'refreshing'
-        ? await waitUntilSettled(session, { signal, timeout: queueTimeout })
-        : beginWait(state);
+    // Not held: decided at once, without the extra turn an awaited wait would cost every call.
+    const wait = isHeld(state) ? await waitUntilSettled(session, { signal, timeout: queueTimeout }) : beginWait(state);
     const decision = decideBeforeSending(wait);
     if (decision.type === 'fail') throw decision.error;
     return decision.type === 'send' ? decision.token : null;

@@ -42,6 +42,7 @@ const replayableBodies: Array<[string, () => BodyInit, string | null]> = [
   ['a Uint8Array', () => bytes.slice(), null],
   ['a Float64Array', () => Float64Array.from([1.5, -2, Number.MAX_VALUE]), null],
   ['a DataView', () => new DataView(bytes.slice().buffer, 2, 4), null],
+  ['a Uint8Array view into a larger buffer', () => bytes.slice().subarray(2, 6), null],
 ];
 
 describe('a retried call sends the same body, byte for byte, with the new token', () => {
@@ -101,6 +102,21 @@ describe('a retried call sends the same body, byte for byte, with the new token'
     expect(retry.headers.get('x-request-id')).toBe('req-7');
   });
 
+  it('a Request with a stream body: cloning the Request tees the stream, so the retry has it all', async () => {
+    const authFetch = await expiredSessionFetch();
+    const request = new Request(`${API}/api/upload`, {
+      method: 'POST',
+      body: streamOf(['part 1, ', 'part 2']),
+      duplex: 'half',
+    } as RequestInit);
+
+    const response = await authFetch(request);
+
+    expect(response.status).toBe(200);
+    const [first, retry] = bothAttempts();
+    expect([first.body, retry.body]).toEqual(['part 1, part 2', 'part 1, part 2']);
+  });
+
   it('a Request with a FormData body: the same bytes, boundary included (its body is read once and kept)', async () => {
     const authFetch = await expiredSessionFetch();
     const form = new FormData();
@@ -115,15 +131,16 @@ describe('a retried call sends the same body, byte for byte, with the new token'
   });
 });
 
+function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+      controller.close();
+    },
+  });
+}
+
 describe('a ReadableStream body is read by the first send and cannot be sent again', () => {
-  function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
-    return new ReadableStream({
-      start(controller) {
-        for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
-        controller.close();
-      },
-    });
-  }
 
   it('the call resolves with its 401 Response (readable); the session refreshes; the next call has the new token', async () => {
     const session = await server.loggedInSession();
