@@ -188,6 +188,7 @@ describe('a token that cannot go in a header', () => {
     ['a line break', 'abc\ndef-secret'],
     ['a carriage return', 'abc\rdef-secret'],
     ['a NUL', 'abc\0def-secret'],
+    ['a character outside Latin-1', 'abc\u2713def-secret'],
   ])('with %s: the call rejects with an AuthError that does not quote it, and is not sent', async (_, token) => {
     const session = await server.loggedInSession();
     await session.login({ accessToken: token, refreshToken: 'r', expiresIn: 3600 });
@@ -196,6 +197,8 @@ describe('a token that cannot go in a header', () => {
     const error = await authFetch(`${API}/api/items`).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(AuthError);
+    // The name and scheme were checked up front: what is wrong is the token the server issued.
+    expect(error).toMatchObject({ code: 'INVALID_TOKEN_RESPONSE' });
     expect((error as AuthError).message).not.toContain('secret');
     expect((error as AuthError).message).not.toContain('abc');
     expect(String((error as AuthError).stack)).not.toContain('secret');
