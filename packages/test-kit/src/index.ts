@@ -19,6 +19,7 @@ export {
 } from './fakeAuthApi.js';
 export { type HeldEndpoint, heldEndpoint } from './heldEndpoint.js';
 export { type HeldRefresh, holdRefreshWithWaiters } from './heldRefresh.js';
+export { describeAdapterModel } from './model/describeAdapterModel.js';
 export { ABORTED, dataFor, errorOf, failedWith, httpError, range, seenFor, track, UNAUTHORIZED } from './outcomes.js';
 export { inParallel, reasonsOf, rejectionOf, valuesOf } from './results.js';
 export { describeAdapterSuite } from './suite/describeAdapterSuite.js';

@@ -1,15 +1,15 @@
-import { API_ORIGIN } from '@authmachine/test-kit';
-import axios, { type AxiosAdapter, type AxiosInstance } from 'axios';
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import { vi } from 'vitest';
+import type { TransportProbe } from '../adapterDriver.js';
+import { API_ORIGIN } from '../fakeAuthApi.js';
 
 /*
- * Support for the axios model test: endpoints the test holds open, and a way to tell when the
+ * Support for the adapters' model test: endpoints the test holds open, and a way to tell when the
  * system has come to rest (every request answered or deliberately held), so that each model step
  * can be checked at a well-defined moment with fake timers on.
  */
 
-/** Tags every request an instance sends, so that the server side can say which call it is. */
+/** Tags every call a client sends, so that the server side can say which call it is. */
 const CALL_HEADER = 'x-model-call';
 
 /** What the test does with a held call: let the fake server answer it, or answer it here. */
@@ -19,7 +19,7 @@ export interface HeldCall {
   callId: string;
   /** The JSON body it carried. */
   body: unknown;
-  /** Its Authorization header: none, as the login and refresh calls go out with `skipAuth`. */
+  /** Its Authorization header: none, as the login and refresh calls go out without the token. */
   authorization: string | null;
   released: boolean;
   release(how: Release): void;
@@ -74,25 +74,24 @@ export class HeldAuthEndpoints {
 }
 
 /**
- * Follows every call an axios instance hands to its adapter (the default http adapter, so msw
- * still answers), tagged with an id the held endpoints can see.
+ * Follows every call a client hands to its transport (msw still answers it), tagged with an id the
+ * held endpoints can see: the driver's `TransportProbe`.
  */
-export class CallTracker {
+export class CallTracker implements TransportProbe {
   private next = 0;
   private readonly inFlight = new Set<string>();
   settledCount = 0;
 
-  install(instance: AxiosInstance): void {
-    const http: AxiosAdapter = axios.getAdapter('http');
-    instance.defaults.adapter = (config) => {
-      this.next += 1;
-      const callId = String(this.next);
-      config.headers.set(CALL_HEADER, callId);
-      this.inFlight.add(callId);
-      return http(config).finally(() => {
+  sent(): { headers: Record<string, string>; settled(): void } {
+    this.next += 1;
+    const callId = String(this.next);
+    this.inFlight.add(callId);
+    return {
+      headers: { [CALL_HEADER]: callId },
+      settled: () => {
         this.inFlight.delete(callId);
         this.settledCount += 1;
-      });
+      },
     };
   }
 
@@ -105,7 +104,7 @@ export class CallTracker {
     return [...this.inFlight].filter((callId) => !held.has(callId));
   }
 
-  get sent(): number {
+  get sentCount(): number {
     return this.next;
   }
 }
