@@ -1,10 +1,10 @@
 import { type AuthSession, type AuthSessionOptions, createAuthSession, type TokenSet } from '@authmachine/core';
+import { deferred as createDeferred, type Deferred } from '@authmachine/test-kit';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { createDeferred, type Deferred } from '../../../core/src/__tests__/support/testKit.js';
 
-export { createDeferred, type Deferred, untilStatus } from '../../../core/src/__tests__/support/testKit.js';
+export { type Deferred, deferred as createDeferred, untilStatus } from '@authmachine/test-kit';
 
 export const API = 'https://api.test';
 export const PAGE = 'https://app.test';

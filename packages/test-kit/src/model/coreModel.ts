@@ -26,10 +26,10 @@ export {
   T0,
   topLevelState,
   transitionKey,
-} from '../../../core/src/__tests__/support/authMachineModel.js';
+} from './authMachineModel.js';
 export {
   createRecordingStorage,
   type RecordingStorage,
   type Tracked,
   trackPromise,
-} from '../../../core/src/__tests__/support/sessionHarness.js';
+} from './sessionHarness.js';

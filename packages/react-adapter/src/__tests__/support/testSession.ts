@@ -5,8 +5,8 @@ import {
   type RefreshContext,
   type TokenSet,
 } from '@authmachine/core';
+import { untilStatus } from '@authmachine/test-kit';
 import { onTestFinished, vi } from 'vitest';
-import { untilStatus } from '../../../../core/src/__tests__/support/testKit.js';
 
 /**
  * A REAL session (`createAuthSession`) whose refresh function waits until the test settles each

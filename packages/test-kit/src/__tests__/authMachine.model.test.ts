@@ -39,7 +39,7 @@ import {
   T0,
   topLevelState,
   transitionKey,
-} from './support/authMachineModel.js';
+} from '../model/authMachineModel.js';
 import {
   createControllableFunction,
   createRecordingStorage,
@@ -49,7 +49,7 @@ import {
   recordEvents,
   type Tracked,
   trackPromise,
-} from './support/sessionHarness.js';
+} from '../model/sessionHarness.js';
 
 /*
  * Model-based tests of the core: `createTestModel` walks `authMachine` and generates paths that

@@ -11,7 +11,7 @@ import {
 
 /*
  * authMachine as a test model, and its graph as the coverage yardstick: shared by the core's model
- * test (authMachine.model.test.ts) and the axios adapter's (attachAuth.model.test.ts).
+ * test (test-kit/src/__tests__/authMachine.model.test.ts) and every adapter's (adapter.model.test.ts, via describeAdapterModel).
  * `createTestModel` refuses machines that invoke actors or use delays (it could not tell when they
  * finish), so the model is authMachine's own config with each `invoke.onDone/onError` and `after`
  * moved under `on`, keyed by the very event XState would send, with the machine's own guards and
