@@ -141,7 +141,6 @@ function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
 }
 
 describe('a ReadableStream body is read by the first send and cannot be sent again', () => {
-
   it('the call resolves with its 401 Response (readable); the session refreshes; the next call has the new token', async () => {
     const session = await server.loggedInSession();
     server.expireToken();
