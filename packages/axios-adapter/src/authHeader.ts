@@ -1,11 +1,16 @@
 import { toAuthHeaderFormat } from '@authmachine/core';
-import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
+import {
+  AxiosHeaders,
+  type AxiosHeaderValue,
+  type InternalAxiosRequestConfig,
+  type RawAxiosRequestHeaders,
+} from 'axios';
 
 /** The header this library writes: its name, and how a token becomes its value. */
 export interface AuthHeader {
   set(config: InternalAxiosRequestConfig, token: string): void;
   /** A copy of the request's headers without ours, for a retry that must not resend the old token. */
-  headersWithout(config: InternalAxiosRequestConfig): AxiosHeaders;
+  headersWithout(config: InternalAxiosRequestConfig): RawAxiosRequestHeaders;
 }
 
 // axios' own test of a header name that `AxiosHeaders.set` takes as a name (not as raw header lines).
@@ -37,8 +42,13 @@ export function createAuthHeader(name?: string, scheme?: string): AuthHeader {
       }
     },
     headersWithout(config) {
-      const headers = new AxiosHeaders(config.headers);
-      headers.delete(headerName);
+      // A plain object, as axios' mergeConfig turns headers into before merging them: a new
+      // AxiosHeaders would normalise every value once more, only for the merge to copy them out.
+      const headers: RawAxiosRequestHeaders = {};
+      const source = config.headers as unknown as Record<string, AxiosHeaderValue>;
+      for (const key of Object.keys(source)) {
+        if (key.toLowerCase() !== lowerName && key !== '__proto__') headers[key] = source[key];
+      }
       return headers;
     },
   };

@@ -6,24 +6,13 @@ import {
   isHeld,
   queueTimeoutError,
   type RequestWait,
+  type StateChanges,
+  type StateObserver,
   sessionStoppedError,
   stateChangesOf,
 } from '@authmachine/core';
 import { CanceledError, type InternalAxiosRequestConfig } from 'axios';
-import {
-  filter,
-  firstValueFrom,
-  identity,
-  Observable,
-  race,
-  Subject,
-  scan,
-  take,
-  takeUntil,
-  throwError,
-  throwIfEmpty,
-  timeout,
-} from 'rxjs';
+import { Observable, race, type Subscriber, throwError, timeout, type Unsubscribable } from 'rxjs';
 
 export interface RequestQueue {
   /** The session's state now, as the queue sees it. */
@@ -43,28 +32,26 @@ export interface RequestQueue {
  */
 export function createRequestQueue(session: AuthSession, options: { queueTimeout?: number | undefined }): RequestQueue {
   const { queueTimeout } = options;
-  const closed$ = new Subject<void>();
-  let closed = false;
   const changes = stateChangesOf(session);
-  const states$ = new Observable<AuthState>((subscriber) => changes.subscribe(subscriber)).pipe(takeUntil(closed$));
   const current = (): AuthState => session.getSnapshot();
+  // The waits under way, for `close()`. A Set, not a Subject that every wait listens to: a Subject
+  // keeps its observers in an array, and N waits leaving it one by one cost O(N²).
+  const waiting = new Set<Wait>();
+  let closed = false;
 
   function whenSettled(config: InternalAxiosRequestConfig): Promise<RequestWait> {
     const first = beginWait(current());
     if (!isHeld(first.state)) return Promise.resolve(first);
     if (closed) return Promise.reject(detachedError(config));
-    const settled$ = states$.pipe(
-      scan(advanceWait, first),
-      filter((wait) => !isHeld(wait.state)),
-      take(1),
-      // The stream ends without a settled state only when we detach or the session stops.
-      throwIfEmpty(() => (closed ? detachedError(config) : sessionStoppedError())),
-      queueTimeout === undefined
-        ? identity
-        : timeout({ first: queueTimeout, with: () => throwError(() => queueTimeoutError(queueTimeout)) }),
-    );
+    let settled$ = new Observable<RequestWait>((subscriber) => new Wait(first, subscriber, config, waiting, changes));
+    // Timer and abort listener only for the requests that have them.
+    if (queueTimeout !== undefined) {
+      settled$ = settled$.pipe(
+        timeout({ first: queueTimeout, with: () => throwError(() => queueTimeoutError(queueTimeout)) }),
+      );
+    }
     const { signal } = config;
-    return firstValueFrom(signal ? race(settled$, abortOf(signal, config)) : settled$);
+    return settledValue(signal ? race(settled$, abortOf(signal, config)) : settled$);
   }
 
   return {
@@ -72,10 +59,75 @@ export function createRequestQueue(session: AuthSession, options: { queueTimeout
     whenSettled,
     close() {
       closed = true;
-      closed$.next();
-      closed$.complete();
+      // Each wait leaves the Set as it ends; a Set iterates safely meanwhile.
+      for (const wait of waiting) wait.detach();
     },
   };
+}
+
+/**
+ * One request's wait, the body of its stream: core's fold of the states it sees (`advanceWait`),
+ * emitted once the session holds requests no longer. One object doing what `scan`, `filter`,
+ * `take(1)` and `throwIfEmpty` did, its own observer of core's source and its own teardown: while
+ * 10,000 requests wait, every object a wait keeps is 10,000 objects the garbage collector moves.
+ */
+class Wait implements StateObserver, Unsubscribable {
+  private wait: RequestWait;
+  private readonly subscriber: Subscriber<RequestWait>;
+  private readonly config: InternalAxiosRequestConfig;
+  private readonly waiting: Set<Wait>;
+  private readonly subscription: Unsubscribable;
+
+  constructor(
+    first: RequestWait,
+    subscriber: Subscriber<RequestWait>,
+    config: InternalAxiosRequestConfig,
+    waiting: Set<Wait>,
+    changes: StateChanges,
+  ) {
+    this.wait = first;
+    this.subscriber = subscriber;
+    this.config = config;
+    this.waiting = waiting;
+    waiting.add(this);
+    this.subscription = changes.subscribe(this);
+  }
+
+  next(state: AuthState): void {
+    this.wait = advanceWait(this.wait, state);
+    if (isHeld(state)) return;
+    this.subscriber.next(this.wait);
+    this.subscriber.complete();
+  }
+
+  error(error: unknown): void {
+    this.subscriber.error(error);
+  }
+
+  /** The source ends without a settled state only when the session stops. */
+  complete(): void {
+    this.subscriber.error(sessionStoppedError());
+  }
+
+  detach(): void {
+    this.subscriber.error(detachedError(this.config));
+  }
+
+  unsubscribe(): void {
+    this.waiting.delete(this);
+    this.subscription.unsubscribe();
+  }
+}
+
+/**
+ * The one value of a wait's stream, as a promise. Each of these streams emits once and completes,
+ * or errors, so `resolve` and `reject` are its whole observer; `firstValueFrom` keeps a context and
+ * three closures of its own per waiting request, a third of what a waiting request holds here.
+ */
+function settledValue(settled$: Observable<RequestWait>): Promise<RequestWait> {
+  return new Promise((resolve, reject) => {
+    settled$.subscribe({ next: resolve, error: reject });
+  });
 }
 
 type AbortSignalLike = NonNullable<InternalAxiosRequestConfig['signal']>;
