@@ -4,9 +4,10 @@ import axios, { type AxiosInstance } from 'axios';
 import { type AxiosAuthRefreshOptions, createAuthRefresh } from 'axios-auth-refresh';
 import { API_ORIGIN, type MemoryServer, REFRESH_PATH } from './transport.js';
 
-/** An axios instance set up the way one library's README says, talking to the in-memory server. */
+/** A client set up the way one library's README says, talking to the in-memory server. */
 export interface BenchClient {
-  api: AxiosInstance;
+  /** One GET of an API path; rejects unless the answer (after the library's retry) is a 2xx. */
+  get(path: string): Promise<unknown>;
   close(): void;
 }
 
@@ -20,12 +21,12 @@ export interface ClientSetup {
 
 const REFRESH_TOKEN = 'refresh-1';
 
-function instanceFor(server: MemoryServer): AxiosInstance {
+export function axiosFor(server: MemoryServer): AxiosInstance {
   return axios.create({ baseURL: API_ORIGIN, adapter: server.adapter });
 }
 
 async function refreshedAccessToken(server: MemoryServer, signal?: AbortSignal): Promise<string> {
-  const response = await instanceFor(server).post<{ accessToken: string }>(
+  const response = await axiosFor(server).post<{ accessToken: string }>(
     REFRESH_PATH,
     { refreshToken: REFRESH_TOKEN },
     signal ? { signal } : {},
@@ -36,14 +37,17 @@ async function refreshedAccessToken(server: MemoryServer, signal?: AbortSignal):
 export const bareAxios: ClientSetup = {
   id: 'bare-axios',
   label: 'bare axios',
-  create: async (server) => ({ api: instanceFor(server), close: () => undefined }),
+  async create(server) {
+    const api = axiosFor(server);
+    return { get: (path) => api.get(path), close: () => undefined };
+  },
 };
 
 export const authmachine: ClientSetup = {
   id: 'authmachine',
   label: 'authmachine',
   async create(server) {
-    const api = instanceFor(server);
+    const api = axiosFor(server);
     const session = createAuthSession({
       // The refresh goes through its own instance, as it would to an auth server of its own.
       refresh: async ({ signal }) => ({ accessToken: await refreshedAccessToken(server, signal) }),
@@ -52,7 +56,7 @@ export const authmachine: ClientSetup = {
     await session.login({ accessToken: server.currentToken ?? server.issueToken(), refreshToken: REFRESH_TOKEN });
     const detach = attachAuth(api, session);
     return {
-      api,
+      get: (path) => api.get(path),
       close() {
         detach();
         session.stop();
@@ -70,7 +74,7 @@ function axiosAuthRefresh(id: string, label: string, options: AxiosAuthRefreshOp
     id,
     label,
     async create(server) {
-      const api = instanceFor(server);
+      const api = axiosFor(server);
       let token = server.currentToken ?? server.issueToken();
       const requestInterceptor = api.interceptors.request.use((request) => {
         request.headers.Authorization = `Bearer ${token}`;
@@ -85,7 +89,7 @@ function axiosAuthRefresh(id: string, label: string, options: AxiosAuthRefreshOp
         options,
       );
       return {
-        api,
+        get: (path) => api.get(path),
         close() {
           api.interceptors.request.eject(requestInterceptor);
           api.interceptors.response.eject(responseInterceptor);

@@ -1,5 +1,6 @@
 import { Bench } from 'tinybench';
 import { authmachine, axiosAuthRefreshDefault, type BenchClient, bareAxios, type ClientSetup } from './clients.js';
+import { authmachineFetch, bareFetch } from './fetchClients.js';
 import { median, round } from './figure.js';
 import type { HappyPathResult, HappyPathRow } from './results.js';
 import { createMemoryServer } from './transport.js';
@@ -10,7 +11,10 @@ export interface HappyPathOptions {
   timeMs: number;
 }
 
-const SETUPS: readonly ClientSetup[] = [bareAxios, authmachine, axiosAuthRefreshDefault];
+/** The axios set-ups; the first is the baseline the ratios are taken to. */
+export const AXIOS_HAPPY_SETUPS: readonly ClientSetup[] = [bareAxios, authmachine, axiosAuthRefreshDefault];
+/** The fetch set-ups, over the in-memory fetch stand-in; the first is the baseline. */
+export const FETCH_HAPPY_SETUPS: readonly ClientSetup[] = [bareFetch, authmachineFetch];
 
 interface RoundFigures {
   meanNs: number;
@@ -20,31 +24,34 @@ interface RoundFigures {
 }
 
 /**
- * Benchmark 1: one GET with a valid token, answered from memory, through each set-up. The rounds
- * interleave the three tasks (each round starts with the next one), so drift of the machine's
- * speed during the run lands on all of them alike.
+ * Benchmark 1: one GET with a valid token, answered from memory, through each set-up (`setups[0]`
+ * is the baseline of the ratios). The rounds interleave the tasks (each round starts with the next
+ * one), so drift of the machine's speed during the run lands on all of them alike.
  */
-export async function runHappyPath(options: HappyPathOptions): Promise<HappyPathResult> {
-  // Every request is answered 200 whatever it carries: bare axios sends no token, and the transport
-  // must do the same work for all three.
+export async function runHappyPath(
+  options: HappyPathOptions,
+  setups: readonly ClientSetup[],
+): Promise<HappyPathResult> {
+  // Every request is answered 200 whatever it carries: the baseline sends no token, and the
+  // transport must do the same work for every set-up.
   const server = createMemoryServer({ refreshDelayMs: 0, checkTokens: false });
   server.issueToken();
   const clients = new Map<ClientSetup, BenchClient>();
-  for (const setup of SETUPS) clients.set(setup, await setup.create(server));
-  const figures = new Map<ClientSetup, RoundFigures[]>(SETUPS.map((setup) => [setup, []]));
+  for (const setup of setups) clients.set(setup, await setup.create(server));
+  const figures = new Map<ClientSetup, RoundFigures[]>(setups.map((setup) => [setup, []]));
 
   for (let round = 0; round < options.rounds; round++) {
     const bench = new Bench({ time: options.timeMs, warmupTime: Math.min(200, options.timeMs), throws: true });
-    for (let i = 0; i < SETUPS.length; i++) {
-      const setup = SETUPS[(round + i) % SETUPS.length] as ClientSetup;
-      const { api } = clients.get(setup) as BenchClient;
+    for (let i = 0; i < setups.length; i++) {
+      const setup = setups[(round + i) % setups.length] as ClientSetup;
+      const client = clients.get(setup) as BenchClient;
       bench.add(setup.id, async () => {
-        await api.get('/api/data');
+        await client.get('/api/data');
       });
     }
     await bench.run();
     for (const task of bench.tasks) {
-      const setup = SETUPS.find((candidate) => candidate.id === task.name) as ClientSetup;
+      const setup = setups.find((candidate) => candidate.id === task.name) as ClientSetup;
       const { result } = task;
       if (result.state !== 'completed') throw new Error(`happy path: ${task.name} ended ${result.state}`);
       figures.get(setup)?.push({
@@ -69,7 +76,7 @@ export async function runHappyPath(options: HappyPathOptions): Promise<HappyPath
       roundMeansNs: rounds.map((r) => Math.round(r.meanNs)),
     };
   };
-  const rows = SETUPS.map(rowOf);
+  const rows = setups.map(rowOf);
   const bare = rows[0]?.nsPerRequest ?? Number.NaN;
   return {
     rounds: options.rounds,

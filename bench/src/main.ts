@@ -1,12 +1,13 @@
 import { cpus } from 'node:os';
+import { buildPackages } from './buildPackages.js';
 import { runBundleSize } from './bundleSize.js';
 import { canCollectGarbage } from './collectGarbage.js';
 import { goalsOf, goalsTable } from './goals.js';
-import { runHappyPath } from './happyPath.js';
+import { AXIOS_HAPPY_SETUPS, FETCH_HAPPY_SETUPS, runHappyPath } from './happyPath.js';
 import { runMemory } from './memory.js';
 import { runRefreshStorm } from './refreshStorm.js';
 import type { BenchEnvironment, BenchResults } from './results.js';
-import { bundleTable, happyPathTable, memoryTable, refreshStormTable } from './resultTables.js';
+import { bundleTable, fetchHappyPathTable, happyPathTable, memoryTable, refreshStormTable } from './resultTables.js';
 import { formatTextTable, type Table } from './table.js';
 import { writeResults } from './writeResults.js';
 
@@ -70,15 +71,20 @@ async function main(): Promise<void> {
   const env = environment();
   console.log(`authmachine benchmarks: Node ${env.node}, ${env.platform}, ${env.cores} × ${env.cpu}\n`);
 
+  await step('building the packages (what is measured is their dist/)', buildPackages);
+
+  const happyOptions = quick ? { rounds: 1, timeMs: 200 } : { rounds: 5, timeMs: 500 };
   const happyPath = only.has('happy')
-    ? await step('1/4 happy path (about 10 s)', () =>
-        runHappyPath(quick ? { rounds: 1, timeMs: 200 } : { rounds: 5, timeMs: 500 }),
-      )
+    ? await step('1/4 happy path, axios (about 10 s)', () => runHappyPath(happyOptions, AXIOS_HAPPY_SETUPS))
     : undefined;
   if (happyPath) print(happyPathTable(happyPath));
+  const fetchHappyPath = only.has('happy')
+    ? await step('1/4 happy path, fetch (about 6 s)', () => runHappyPath(happyOptions, FETCH_HAPPY_SETUPS))
+    : undefined;
+  if (fetchHappyPath) print(fetchHappyPathTable(fetchHappyPath));
 
   const refreshStorm = only.has('storm')
-    ? await step('2/4 refresh storm (about 40 s)', () =>
+    ? await step('2/4 refresh storm (about 50 s)', () =>
         runRefreshStorm(
           quick
             ? { sizes: [10, 100, 1_000], refreshDelayMs: 20, runsFor: () => 1 }
@@ -102,11 +108,12 @@ async function main(): Promise<void> {
   const bundle = only.has('bundle') ? await step('4/4 bundle size', runBundleSize) : undefined;
   if (bundle) print(bundleTable(bundle));
 
-  if (!happyPath || !refreshStorm || !memory || !bundle) return;
+  if (!happyPath || !fetchHappyPath || !refreshStorm || !memory || !bundle) return;
   const results: BenchResults = {
     date: new Date().toISOString(),
     environment: env,
     happyPath,
+    fetchHappyPath,
     refreshStorm,
     memory,
     bundle,

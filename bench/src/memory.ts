@@ -1,6 +1,6 @@
 import { getHeapSpaceStatistics } from 'node:v8';
 import { isAxiosError } from 'axios';
-import { authmachine, axiosAuthRefreshDefault, bareAxios, type ClientSetup } from './clients.js';
+import { authmachine, axiosAuthRefreshDefault, axiosFor, bareAxios, type ClientSetup } from './clients.js';
 import { collectGarbage } from './collectGarbage.js';
 import { round } from './figure.js';
 import type { MemoryResult, MemoryRow } from './results.js';
@@ -29,7 +29,7 @@ function libraryCycle(setup: ClientSetup): CycleSetup {
       return {
         cycle: async () => {
           server.expireToken();
-          await client.api.get('/api/data');
+          await client.get('/api/data');
         },
         close: client.close,
       };
@@ -41,7 +41,7 @@ function libraryCycle(setup: ClientSetup): CycleSetup {
 const controlCycle: CycleSetup = {
   setup: { ...bareAxios, id: 'bare-axios-control', label: 'bare axios, same calls by hand (control)' },
   async start(server) {
-    const { api } = await bareAxios.create(server);
+    const api = axiosFor(server);
     let token = server.currentToken ?? server.issueToken();
     const get = () => api.get('/api/data', { headers: { Authorization: `Bearer ${token}` } });
     return {

@@ -6,7 +6,10 @@ export interface BenchResults {
   /** ISO date of the run. */
   date: string;
   environment: BenchEnvironment;
+  /** Through axios: bare axios is the baseline. */
   happyPath: HappyPathResult;
+  /** Through fetch: the bare in-memory fetch stand-in is the baseline. */
+  fetchHappyPath: HappyPathResult;
   refreshStorm: RefreshStormResult;
   memory: MemoryResult;
   bundle: BundleResult;
@@ -26,12 +29,13 @@ export interface LibraryRef {
 }
 
 export interface HappyPathResult {
-  /** Rounds of all three tasks, interleaved; each figure is the median of the rounds' means. */
+  /** Rounds of all tasks, interleaved; each figure is the median of the rounds' means. */
   rounds: number;
   rows: HappyPathRow[];
 }
 
 export interface HappyPathRow extends LibraryRef {
+  /** nsPerRequest / the baseline's (the first row: bare axios, or the bare fetch stand-in). */
   ratioToBare: number;
   nsPerRequest: number;
   /** Relative margin of error of the mean, in percent (median over the rounds). */

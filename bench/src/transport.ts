@@ -20,6 +20,8 @@ export interface ServerCounts {
 export interface MemoryServer {
   /** An axios `adapter` answering from memory: no sockets, so only the clients' own costs remain. */
   readonly adapter: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>;
+  /** The same server as a function with fetch's signature, answering with `Response`s from memory. */
+  readonly fetch: typeof fetch;
   readonly counts: ServerCounts;
   /** The access token the server accepts now (null once expired). */
   readonly currentToken: string | null;
@@ -34,9 +36,10 @@ const OK_DATA = { ok: true };
 
 /**
  * An in-memory auth API: `/auth/refresh` answers after a fixed delay with a new access token, any
- * other path answers at once: 200 for the current token, 401 for any other. The answers are made
- * the way axios' own adapters make them (a non-2xx status rejects with an AxiosError), so the
- * clients' interceptors see exactly what they would see over HTTP.
+ * other path answers at once: 200 for the current token, 401 for any other. The axios answers are
+ * made the way axios' own adapters make them (a non-2xx status rejects with an AxiosError), the
+ * fetch answers are `Response`s as fetch resolves them (a 401 too), so the clients see exactly
+ * what they would see over HTTP.
  */
 export function createMemoryServer(options: MemoryServerOptions): MemoryServer {
   const counts: ServerCounts = { refreshCalls: 0, apiRequests: 0, unauthorized: 0 };
@@ -82,8 +85,36 @@ export function createMemoryServer(options: MemoryServerOptions): MemoryServer {
     );
   };
 
+  const fetchAnswer = (status: number, data: unknown): Response =>
+    new Response(JSON.stringify(data), {
+      status,
+      headers: { 'content-type': 'application/json' },
+    });
+
+  const fetchStandIn = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (url === `${API_ORIGIN}${REFRESH_PATH}`) {
+      counts.refreshCalls += 1;
+      return new Promise((resolve) => {
+        const answer = (): void => resolve(fetchAnswer(200, { accessToken: newToken() }));
+        if (options.refreshDelayMs > 0) setTimeout(answer, options.refreshDelayMs);
+        else setImmediate(answer);
+      });
+    }
+    counts.apiRequests += 1;
+    if (!options.checkTokens) return Promise.resolve(fetchAnswer(200, OK_DATA));
+    const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+    const authorization = headers === undefined ? null : new Headers(headers).get('Authorization');
+    if (currentToken !== null && authorization === `Bearer ${currentToken}`) {
+      return Promise.resolve(fetchAnswer(200, OK_DATA));
+    }
+    counts.unauthorized += 1;
+    return Promise.resolve(fetchAnswer(401, { error: 'invalid_token' }));
+  };
+
   return {
     adapter,
+    fetch: fetchStandIn as typeof fetch,
     counts,
     get currentToken() {
       return currentToken;
