@@ -25,7 +25,7 @@ export const STORM_NOTES = [
   'authmachine fetch: `createAuthFetch` over a fetch stand-in answering from memory (`Response`s, no network) instead of an axios adapter; its × authmachine compares it with the axios adapter on the same storm.',
 ];
 
-interface RunFigures {
+export interface RunFigures {
   refreshCalls: number;
   succeeded: number;
   settleMs: number;
@@ -76,7 +76,8 @@ export async function runRefreshStorm(options: RefreshStormOptions): Promise<Ref
   return { refreshDelayMs: options.refreshDelayMs, notes: STORM_NOTES, rows };
 }
 
-async function stormOnce(setup: ClientSetup, n: number, refreshDelayMs: number): Promise<RunFigures> {
+/** One storm of N requests through one new client; what the tables report of it. */
+export async function stormOnce(setup: ClientSetup, n: number, refreshDelayMs: number): Promise<RunFigures> {
   const server = createMemoryServer({ refreshDelayMs, checkTokens: true });
   server.issueToken();
   const client = await setup.create(server);
