@@ -1,16 +1,11 @@
 import { toAuthHeaderFormat } from '@authmachine/core';
-import {
-  AxiosHeaders,
-  type AxiosHeaderValue,
-  type InternalAxiosRequestConfig,
-  type RawAxiosRequestHeaders,
-} from 'axios';
+import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 
 /** The header this library writes: its name, and how a token becomes its value. */
 export interface AuthHeader {
   set(config: InternalAxiosRequestConfig, token: string): void;
-  /** A copy of the request's headers without ours, for a retry that must not resend the old token. */
-  headersWithout(config: InternalAxiosRequestConfig): RawAxiosRequestHeaders;
+  /** Takes ours off the request's headers, for a retry that must not resend the old token. */
+  remove(config: InternalAxiosRequestConfig): void;
 }
 
 // axios' own test of a header name that `AxiosHeaders.set` takes as a name (not as raw header lines).
@@ -41,15 +36,12 @@ export function createAuthHeader(name?: string, scheme?: string): AuthHeader {
         headers.set(headerName, value);
       }
     },
-    headersWithout(config) {
-      // A plain object, as axios' mergeConfig turns headers into before merging them: a new
-      // AxiosHeaders would normalise every value once more, only for the merge to copy them out.
-      const headers: RawAxiosRequestHeaders = {};
-      const source = config.headers as unknown as Record<string, AxiosHeaderValue>;
-      for (const key of Object.keys(source)) {
-        if (key.toLowerCase() !== lowerName && key !== '__proto__') headers[key] = source[key];
+    remove(config) {
+      // In place, key by key as writeHeader does; a `false` the app set (never send it) stays.
+      const target = config.headers as unknown as Record<string, unknown>;
+      for (const key of Object.keys(target)) {
+        if (key.toLowerCase() === lowerName && target[key] !== false) delete target[key];
       }
-      return headers;
     },
   };
 }

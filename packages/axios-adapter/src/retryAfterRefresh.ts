@@ -1,7 +1,7 @@
 import { type AuthSession, decideAfterRejection } from '@authmachine/core';
 import { type AxiosError, type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import type { AuthHeader } from './authHeader.js';
-import { requestAuthOf, retryConfigOf } from './requestAuth.js';
+import { markAsRetry, requestAuthOf } from './requestAuth.js';
 import type { RequestQueue } from './requestQueue.js';
 
 export interface RetryContext {
@@ -31,7 +31,8 @@ export async function retryAfterRefresh(error: unknown, context: RetryContext): 
   const decision = decideAfterRejection(await context.queue.whenSettled(config), auth.carriedToken);
   if (decision.type === 'fail') throw decision.error;
   if (decision.type === 'keepResponse' || decision.token === null) throw error;
-  return context.instance.request(retryConfigOf(config, context.header.headersWithout(config)));
+  context.header.remove(config);
+  return context.instance.request(markAsRetry(config));
 }
 
 // An app predicate that throws must not turn one failed request into an unexplained one.

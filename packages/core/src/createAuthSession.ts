@@ -238,7 +238,12 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     refresh,
     getAccessToken: () => (state.isAuthenticated ? state.accessToken : null),
     tokenRejected(accessToken) {
-      if (!stopped) actor.send({ type: 'TOKEN_REJECTED', accessToken });
+      if (stopped) return;
+      const event = { type: 'TOKEN_REJECTED', accessToken } as const;
+      // The machine ignores most of a storm's 401s (they come while it refreshes, or for an older
+      // token): asking it first (its own guards decide) spares each of them a macrostep and a
+      // snapshot to every observer, which N concurrent 401s would pay N times.
+      if (actor.getSnapshot().can(event)) actor.send(event);
     },
     waitForAccessToken,
     on(event, handler) {

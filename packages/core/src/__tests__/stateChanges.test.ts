@@ -50,7 +50,8 @@ describe('stateChangesOf(session): the one source every waiting request listens 
     const { session, release } = await refreshingSession();
     const seen: AuthState[] = [];
     const subscription = stateChangesOf(session).subscribe({ next: (state) => seen.push(state) });
-    for (let i = 0; i < 1_000; i += 1) session.tokenRejected('access-1');
+    // Sent to the actor itself: tokenRejected() would not even pass on an event the machine ignores.
+    for (let i = 0; i < 1_000; i += 1) session.actor.send({ type: 'TOKEN_REJECTED', accessToken: 'access-1' });
     expect(seen).toEqual([]);
     release();
     await waitUntilSettled(session);
@@ -65,6 +66,33 @@ describe('stateChangesOf(session): the one source every waiting request listens 
     session.stop();
     stateChangesOf(session).subscribe({ complete: () => ends.push('after stop') });
     expect(ends).toEqual(['first', 'after stop']);
+  });
+});
+
+describe('tokenRejected(token)', () => {
+  it('passes on to the actor only the 401s the machine takes: the first of a storm, not the 999 during its refresh', async () => {
+    let release = (): void => undefined;
+    const session = createAuthSession({
+      refresh: () =>
+        new Promise((resolve) => {
+          release = () => resolve({ accessToken: 'access-2' });
+        }),
+      refreshLeeway: false,
+    });
+    sessions.push(session);
+    await session.login({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    const send = vi.spyOn(session.actor, 'send');
+    for (let i = 0; i < 1_000; i += 1) session.tokenRejected('access-1');
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(session.getSnapshot().status).toBe('refreshing');
+    release();
+    await waitUntilSettled(session);
+    // A late 401 for the old token is ignored by the machine too; one for the current token is not.
+    session.tokenRejected('access-1');
+    expect(send).toHaveBeenCalledTimes(1);
+    session.tokenRejected('access-2');
+    expect(send).toHaveBeenCalledTimes(2);
+    expect(session.getSnapshot().status).toBe('refreshing');
   });
 });
 
