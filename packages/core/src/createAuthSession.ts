@@ -124,25 +124,15 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     send: (event) => actor.send(event),
   });
 
-  function waitForSnapshot<T>(
-    decide: (snapshot: AuthSnapshot) => Outcome<T> | undefined,
-    { signal, timeout }: WaitOptions = {},
-  ): Promise<T> {
+  /** Settles when `decide` says so: the session's own waits (restore, login), checked per snapshot. */
+  function waitForSnapshot<T>(decide: (snapshot: AuthSnapshot) => Outcome<T> | undefined): Promise<T> {
     if (stopped) return Promise.reject(stoppedError());
     return new Promise<T>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      let timer: ReturnType<typeof setTimeout> | undefined;
       const settle = (outcome: Outcome<T>): void => {
         waiters.delete(waiter);
-        signal?.removeEventListener('abort', onAbort);
-        if (timer !== undefined) clearTimeout(timer);
         if ('value' in outcome) resolve(outcome.value);
         else reject(outcome.error);
       };
-      const onAbort = (): void => settle({ error: signal?.reason });
       const waiter: Waiter = {
         check: (snapshot) => {
           const outcome = decide(snapshot);
@@ -151,13 +141,6 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
         cancel: (error) => settle({ error }),
       };
       waiters.add(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeout !== undefined) {
-        timer = setTimeout(
-          () => settle({ error: new DOMException(`Waited ${timeout} ms for an access token.`, 'TimeoutError') }),
-          timeout,
-        );
-      }
       waiter.check(actor.getSnapshot());
     });
   }
