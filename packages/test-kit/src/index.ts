@@ -21,6 +21,7 @@ export { type HeldEndpoint, heldEndpoint } from './heldEndpoint.js';
 export { type HeldRefresh, holdRefreshWithWaiters } from './heldRefresh.js';
 export { describeAdapterModel } from './model/describeAdapterModel.js';
 export { ABORTED, dataFor, errorOf, failedWith, httpError, range, seenFor, track, UNAUTHORIZED } from './outcomes.js';
+export { writeReadmeExample } from './readmeExample.js';
 export { inParallel, reasonsOf, rejectionOf, valuesOf } from './results.js';
 export { describeAdapterSuite } from './suite/describeAdapterSuite.js';
 export { untilStatus } from './untilStatus.js';

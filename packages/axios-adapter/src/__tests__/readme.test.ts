@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeReadmeExample } from '@authmachine/test-kit';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
@@ -8,16 +8,6 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 // The README's axios example is what users copy: run it exactly as written against a server whose
 // first access token has already expired.
 const here = dirname(fileURLToPath(import.meta.url));
-const readme = readFileSync(join(here, '../../../../README.md'), 'utf8');
-const marker = '<!-- readme-axios-example';
-
-function extractExample(markdown: string): string {
-  const start = markdown.indexOf(marker);
-  const block = /```ts\n([\s\S]*?)```/.exec(markdown.slice(start));
-  if (start === -1 || !block?.[1])
-    throw new Error('README.md has no ```ts block after the readme-axios-example marker');
-  return block[1];
-}
 
 const seen = { logins: [] as unknown[], refreshes: [] as unknown[], api: [] as Array<string | null> };
 const server = setupServer(
@@ -42,9 +32,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
 it('runs the README axios example: three 401s, one refresh call, three retries with the new token', async () => {
-  const generated = join(here, '.generated/readmeAxiosExample.ts');
-  mkdirSync(dirname(generated), { recursive: true });
-  writeFileSync(generated, extractExample(readme));
+  const generated = writeReadmeExample('readme-axios-example', join(here, '.generated/readmeAxiosExample.ts'));
   const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
 
   await import(/* @vite-ignore */ generated);

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeReadmeExample } from '@authmachine/test-kit';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
@@ -8,16 +8,6 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 // The README's fetch example is what users copy: run it exactly as written against a server whose
 // first access token has already expired.
 const here = dirname(fileURLToPath(import.meta.url));
-const readme = readFileSync(join(here, '../../../../README.md'), 'utf8');
-const marker = '<!-- readme-fetch-example';
-
-function extractExample(markdown: string): string {
-  const start = markdown.indexOf(marker);
-  const block = /```ts\n([\s\S]*?)```/.exec(markdown.slice(start));
-  if (start === -1 || !block?.[1])
-    throw new Error('README.md has no ```ts block after the readme-fetch-example marker');
-  return block[1];
-}
 
 const seen = {
   logins: [] as unknown[],
@@ -47,9 +37,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
 it('runs the README fetch example: three 401s, one refresh call, three retries, then ky with the new token', async () => {
-  const generated = join(here, '.generated/readmeFetchExample.ts');
-  mkdirSync(dirname(generated), { recursive: true });
-  writeFileSync(generated, extractExample(readme));
+  const generated = writeReadmeExample('readme-fetch-example', join(here, '.generated/readmeFetchExample.ts'));
   const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
 
   await import(/* @vite-ignore */ generated);

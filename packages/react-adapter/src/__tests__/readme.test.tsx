@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuthSession } from '@authmachine/core';
+import { writeReadmeExample } from '@authmachine/test-kit';
 import { act, fireEvent, screen } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
@@ -9,16 +9,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 
 // The README's React example is what users copy: run it as written, against a fake auth server.
 const here = dirname(fileURLToPath(import.meta.url));
-const readme = readFileSync(join(here, '../../../../README.md'), 'utf8');
-const marker = '<!-- readme-react-example';
-
-function extractExample(markdown: string): string {
-  const start = markdown.indexOf(marker);
-  const block = /```tsx\n([\s\S]*?)```/.exec(markdown.slice(start));
-  if (start === -1 || !block?.[1])
-    throw new Error('README.md has no ```tsx block after the readme-react-example marker');
-  return block[1];
-}
 
 /** What the fake server answers to the next refresh: new tokens, or 401 (the session ended). */
 const auth = { refreshAnswer: 'tokens' as 'tokens' | '401', refreshes: 0, logins: [] as unknown[] };
@@ -38,9 +28,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
 it('runs the README React example: log in, a refresh keeps the account mounted, an ended session asks to log in', async () => {
-  const generated = join(here, '.generated/readmeReactExample.tsx');
-  mkdirSync(dirname(generated), { recursive: true });
-  writeFileSync(generated, extractExample(readme));
+  const generated = writeReadmeExample('readme-react-example', join(here, '.generated/readmeReactExample.tsx'));
   const root = document.createElement('div');
   root.id = 'root';
   document.body.append(root);
