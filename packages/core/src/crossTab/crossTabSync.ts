@@ -1,6 +1,7 @@
 import type { AuthMachineEvent } from '../authMachine.js';
 import type { AuthStatus, CrossTabOptions, SessionTokens } from '../types.js';
 import { untilAborted } from './refreshLock.js';
+import { isConsumed, markConsumed } from './rotationMark.js';
 import { type CrossTabChannel, decodeMessage, encodeMessage, type TabMessage } from './tabChannel.js';
 
 export const DEFAULT_CROSS_TAB_NAME = 'authmachine';
@@ -107,6 +108,11 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
               resolve(latest);
               return;
             }
+            // It did, but its message is still on the way: when it lands, the session takes the
+            // tokens (TOKENS_SYNCED), which ends this refresh through the signal.
+            if (await isConsumed(locks, lockName, refreshToken)) {
+              await untilAborted(new Promise<never>(() => undefined), signal);
+            }
             // The next tab in line must hear of what happened before it gets the lock: BroadcastChannel
             // and Web Locks have no common order, so the lock is kept a little longer. A rotation is
             // posted here; a rejected refresh token is posted by the session as it ends (at once,
@@ -116,6 +122,7 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
               latest = tokens;
               post({ type: 'tokens', tokens });
               resolve(tokens);
+              await markConsumed(locks, lockName, refreshToken);
             } catch (error) {
               reject(error);
             }

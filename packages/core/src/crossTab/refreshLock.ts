@@ -8,6 +8,8 @@ export interface CrossTabLocks {
     options: { signal?: AbortSignal; ifAvailable?: boolean },
     callback: (lock: unknown) => T | Promise<T>,
   ): Promise<T>;
+  /** The locks held now, as `navigator.locks.query()` lists them. Without it, no rotation marks (see rotationMark.ts). */
+  query?(): Promise<{ held?: Array<{ name?: string }> }>;
 }
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
@@ -35,6 +37,7 @@ export function inProcessLocks(): CrossTabLocks {
   };
 
   return {
+    query: async () => ({ held: [...held].map((name) => ({ name })) }),
     request(name, { signal, ifAvailable }, callback) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       const run = async () => {
