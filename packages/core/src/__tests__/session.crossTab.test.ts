@@ -93,6 +93,25 @@ function rawChannel(name: string): BroadcastChannel {
   return channel;
 }
 
+/** A channel whose messages take 150 ms: the news is slower than the lock. */
+function slowChannel(channelName: string) {
+  const channel = new BroadcastChannel(channelName);
+  rawChannels.push(channel);
+  let closed = false;
+  return {
+    postMessage: (message: unknown) =>
+      setTimeout(() => {
+        if (!closed) channel.postMessage(message);
+      }, 150),
+    addEventListener: channel.addEventListener.bind(channel),
+    removeEventListener: channel.removeEventListener.bind(channel),
+    close: () => {
+      closed = true;
+      channel.close();
+    },
+  };
+}
+
 describe('crossTab: one refresh for every tab', () => {
   it('two tabs rejected at once make one refresh call; both go on with its tokens and nothing is reused', async () => {
     const {
@@ -142,16 +161,6 @@ describe('crossTab: one refresh for every tab', () => {
   // Under load a browser may grant the lock before the rotated tokens' message arrives (seen once
   // in Chromium on CI with handoffDelay 0): the next tab must not call with the consumed token.
   it('when the news is slower than the lock (no handoff delay), the next tab waits for it instead of reusing the token', async () => {
-    const slowChannel = (channelName: string) => {
-      const channel = new BroadcastChannel(channelName);
-      rawChannels.push(channel);
-      return {
-        postMessage: (message: unknown) => setTimeout(() => channel.postMessage(message), 150),
-        addEventListener: channel.addEventListener.bind(channel),
-        removeEventListener: channel.removeEventListener.bind(channel),
-        close: () => channel.close(),
-      };
-    };
     const {
       sessions: [a, b],
       server,
@@ -164,6 +173,24 @@ describe('crossTab: one refresh for every tab', () => {
     expect(await Promise.all([a?.waitForAccessToken(), b?.waitForAccessToken()])).toEqual(['access-2', 'access-2']);
     expect(server.calls).toEqual(['refresh-1']);
     expect(server.reuseDetections()).toBe(0);
+  });
+
+  it('a server that keeps the refresh token: each tab may still use it (no rotation mark), none waits for news', async () => {
+    let issued = 1;
+    const refresh = vi.fn(async ({ refreshToken }: RefreshContext): Promise<TokenSet> => {
+      issued += 1;
+      return { accessToken: `access-${issued}`, refreshToken, expiresIn: 3600 };
+    });
+    const {
+      sessions: [a, b],
+    } = tabs(2, { handoffDelay: 0, channel: slowChannel, refresh, refreshTimeout: 2_000 });
+    await a?.login(LOGIN);
+    await vi.waitFor(() => expect(b?.getAccessToken()).toBe('access-1'));
+    await a?.refresh();
+    // b asks before a's news can arrive: the token a used is not consumed, so b calls too.
+    await b?.refresh();
+    expect(refresh.mock.calls.map(([context]) => context.refreshToken)).toEqual(['refresh-1', 'refresh-1']);
+    expect(b?.getSnapshot().status).toBe('authenticated');
   });
 
   it('five tabs, ten rounds of simultaneous refreshes: one call per round, zero reuse', async () => {

@@ -55,6 +55,8 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
   let closed = false;
   /** The newest tokens this tab knows of: its own, or another tab's. Null after a logout. */
   let latest: SessionTokens | null = null;
+  /** Lets go of this tab's newest rotation mark (see rotationMark.ts). */
+  let releaseMark: () => void = () => undefined;
 
   const post = (message: TabMessage): void => {
     if (!closed) channel.postMessage(encodeMessage(message));
@@ -97,8 +99,9 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
         locks
           .request(lockName, { signal }, async () => {
             // The tab before us may have posted its news just before it let go of the lock: let the
-            // channel deliver what is already on its way, and stop if it ended our refresh.
-            await pendingMessagesDelivered();
+            // channel deliver what is already on its way, and stop if it ended our refresh. Its rotation
+            // mark is held before it let go of the lock, so the lock manager is asked meanwhile.
+            const [consumed] = await Promise.all([isConsumed(locks, lockName, refreshToken), pendingMessagesDelivered()]);
             if (signal.aborted) {
               reject(signal.reason);
               return;
@@ -110,8 +113,12 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
             }
             // It did, but its message is still on the way: when it lands, the session takes the
             // tokens (TOKENS_SYNCED), which ends this refresh through the signal.
-            if (await isConsumed(locks, lockName, refreshToken)) {
+            if (consumed) {
               await untilAborted(new Promise<never>(() => undefined), signal);
+            }
+            if (signal.aborted) {
+              reject(signal.reason);
+              return;
             }
             // The next tab in line must hear of what happened before it gets the lock: BroadcastChannel
             // and Web Locks have no common order, so the lock is kept a little longer. A rotation is
@@ -122,7 +129,12 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
               latest = tokens;
               post({ type: 'tokens', tokens });
               resolve(tokens);
-              await markConsumed(locks, lockName, refreshToken);
+              // A server that kept the refresh token did not consume it: no mark, the next tab may use it.
+              if (tokens.refreshToken !== refreshToken) {
+                const previousMark = releaseMark;
+                releaseMark = await markConsumed(locks, lockName, refreshToken);
+                previousMark();
+              }
             } catch (error) {
               reject(error);
             }
@@ -134,10 +146,13 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
     announceTokens(tokens) {
       // Posted already under the lock, or adopted from another tab: not again.
       if (latest?.accessToken === tokens.accessToken) return;
+      // A new session (a login): the marks of the old one's rotations name nothing any tab holds.
+      releaseMark();
       latest = tokens;
       post({ type: 'tokens', tokens });
     },
     announceLogout() {
+      releaseMark();
       latest = null;
       post({ type: 'logout' });
     },
@@ -159,6 +174,7 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
     close() {
       if (closed) return;
       closed = true;
+      releaseMark();
       channel.removeEventListener('message', onMessage);
       channel.close();
     },
