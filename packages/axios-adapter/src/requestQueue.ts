@@ -1,18 +1,14 @@
 import {
   type AuthSession,
   type AuthState,
-  advanceWait,
   beginWait,
   isHeld,
+  joinSettlement,
   queueTimeoutError,
   type RequestWait,
-  type StateChanges,
-  type StateObserver,
-  sessionStoppedError,
-  stateChangesOf,
 } from '@authmachine/core';
 import { CanceledError, type InternalAxiosRequestConfig } from 'axios';
-import { Observable, race, type Subscriber, throwError, timeout, type Unsubscribable } from 'rxjs';
+import { from, Observable, race, throwError, timeout } from 'rxjs';
 
 export interface RequestQueue {
   /** The session's state now, as the queue sees it. */
@@ -23,35 +19,36 @@ export interface RequestQueue {
   close(): void;
 }
 
+const DETACHED = Symbol('detached');
+
 /**
- * The waiting requests, held as RxJS streams over core's one source of state changes
- * (`stateChangesOf`), which every adapter of the session shares: the actor sees one subscriber
- * however many requests wait, and one change releases all of them in one pass. What a request gets
- * once released is core's decision; this file only turns axios' signal and `detach()` into ends of
- * the stream.
+ * The waiting requests of one `attachAuth`. Every request held by one refresh (or the restore)
+ * waits on the same stretch: one listener on core's settlement of the session (`joinSettlement`,
+ * shared by every adapter), so N waiting requests cost N promise reactions and nothing else. A
+ * request with its own signal, or a queue with `queueTimeout`, waits through an RxJS stream over
+ * that stretch, which turns axios' signal and the timeout into ends of the wait for that request
+ * alone. What a request gets once released is core's decision.
  */
 export function createRequestQueue(session: AuthSession, options: { queueTimeout?: number | undefined }): RequestQueue {
   const { queueTimeout } = options;
-  const changes = stateChangesOf(session);
   const current = (): AuthState => session.getSnapshot();
-  // The waits under way, for `close()`. A Set, not a Subject that every wait listens to: a Subject
-  // keeps its observers in an array, and N waits leaving it one by one cost O(N²).
-  const waiting = new Set<Wait>();
+  let stretch: HeldStretch | null = null;
   let closed = false;
 
   function whenSettled(config: InternalAxiosRequestConfig): Promise<RequestWait> {
     const first = beginWait(current());
     if (!isHeld(first.state)) return Promise.resolve(first);
     if (closed) return Promise.reject(detachedError(config));
-    let settled$ = new Observable<RequestWait>((subscriber) => new Wait(first, subscriber, config, waiting, changes));
-    // Timer and abort listener only for the requests that have them.
-    if (queueTimeout !== undefined) {
-      settled$ = settled$.pipe(
-        timeout({ first: queueTimeout, with: () => throwError(() => queueTimeoutError(queueTimeout)) }),
-      );
-    }
+    if (stretch === null || stretch.isOver()) stretch = heldStretch(session);
+    const held = stretch;
+    held.join();
     const { signal } = config;
-    return settledValue(signal ? race(settled$, abortOf(signal, config)) : settled$);
+    const waited = signal || queueTimeout !== undefined ? ownWait(held.settled, config, queueTimeout) : held.settled;
+    return waited.catch((error: unknown) => {
+      // This request left before the stretch ended (its signal, its timeout): one fewer to wait for.
+      held.leave();
+      throw error === DETACHED ? detachedError(config) : error;
+    });
   }
 
   return {
@@ -59,72 +56,77 @@ export function createRequestQueue(session: AuthSession, options: { queueTimeout
     whenSettled,
     close() {
       closed = true;
-      // Each wait leaves the Set as it ends; a Set iterates safely meanwhile.
-      for (const wait of waiting) wait.detach();
+      stretch?.detach();
     },
   };
 }
 
-/**
- * One request's wait, the body of its stream: core's fold of the states it sees (`advanceWait`),
- * emitted once the session holds requests no longer. One object doing what `scan`, `filter`,
- * `take(1)` and `throwIfEmpty` did, its own observer of core's source and its own teardown: while
- * 10,000 requests wait, every object a wait keeps is 10,000 objects the garbage collector moves.
- */
-class Wait implements StateObserver, Unsubscribable {
-  private wait: RequestWait;
-  private readonly subscriber: Subscriber<RequestWait>;
-  private readonly config: InternalAxiosRequestConfig;
-  private readonly waiting: Set<Wait>;
-  private readonly subscription: Unsubscribable;
-
-  constructor(
-    first: RequestWait,
-    subscriber: Subscriber<RequestWait>,
-    config: InternalAxiosRequestConfig,
-    waiting: Set<Wait>,
-    changes: StateChanges,
-  ) {
-    this.wait = first;
-    this.subscriber = subscriber;
-    this.config = config;
-    this.waiting = waiting;
-    waiting.add(this);
-    this.subscription = changes.subscribe(this);
-  }
-
-  next(state: AuthState): void {
-    this.wait = advanceWait(this.wait, state);
-    if (isHeld(state)) return;
-    this.subscriber.next(this.wait);
-    this.subscriber.complete();
-  }
-
-  error(error: unknown): void {
-    this.subscriber.error(error);
-  }
-
-  /** The source ends without a settled state only when the session stops. */
-  complete(): void {
-    this.subscriber.error(sessionStoppedError());
-  }
-
-  detach(): void {
-    this.subscriber.error(detachedError(this.config));
-  }
-
-  unsubscribe(): void {
-    this.waiting.delete(this);
-    this.subscription.unsubscribe();
-  }
+interface HeldStretch {
+  settled: Promise<RequestWait>;
+  join(): void;
+  leave(): void;
+  isOver(): boolean;
+  detach(): void;
 }
 
 /**
- * The one value of a wait's stream, as a promise. Each of these streams emits once and completes,
- * or errors, so `resolve` and `reject` are its whole observer; `firstValueFrom` keeps a context and
- * three closures of its own per waiting request, a third of what a waiting request holds here.
+ * This queue's share of one held stretch: one wait on core's settlement, withdrawn (its own
+ * signal) when `detach()` is called or when every request of the queue has left it early, so that
+ * nothing of ours stays subscribed to a refresh nobody waits for.
  */
-function settledValue(settled$: Observable<RequestWait>): Promise<RequestWait> {
+function heldStretch(session: AuthSession): HeldStretch {
+  let waiting = 0;
+  // Set synchronously as the stretch ends, so a request that comes right after joins the next one.
+  let over = false;
+  let membership: { leave(): void } = { leave: () => undefined };
+  let fail: (error: unknown) => void = () => undefined;
+  const settled = new Promise<RequestWait>((resolve, reject) => {
+    fail = reject;
+    membership = joinSettlement(session, {
+      settled: (wait) => {
+        over = true;
+        resolve(wait);
+      },
+      failed: (error) => {
+        over = true;
+        reject(error);
+      },
+    });
+  });
+  const end = (error: unknown): void => {
+    if (over) return;
+    over = true;
+    membership.leave();
+    fail(error);
+  };
+  return {
+    settled,
+    join: () => {
+      waiting += 1;
+    },
+    leave: () => {
+      waiting -= 1;
+      if (waiting === 0) end(DETACHED);
+    },
+    isOver: () => over,
+    detach: () => end(DETACHED),
+  };
+}
+
+/** The stretch, ended early for this request alone by its signal or by the queue's timeout. */
+function ownWait(
+  settled: Promise<RequestWait>,
+  config: InternalAxiosRequestConfig,
+  queueTimeout: number | undefined,
+): Promise<RequestWait> {
+  let settled$: Observable<RequestWait> = from(settled);
+  if (queueTimeout !== undefined) {
+    settled$ = settled$.pipe(
+      timeout({ first: queueTimeout, with: () => throwError(() => queueTimeoutError(queueTimeout)) }),
+    );
+  }
+  const { signal } = config;
+  if (signal) settled$ = race(settled$, abortOf(signal, config));
   return new Promise((resolve, reject) => {
     settled$.subscribe({ next: resolve, error: reject });
   });

@@ -39,8 +39,8 @@ export {
 } from './requests/requestOutcome.js';
 export type { StateChanges, StateObserver } from './requests/stateChanges.js';
 export { stateChangesOf } from './requests/stateChanges.js';
-export type { SettleOptions } from './requests/waitUntilSettled.js';
-export { waitUntilSettled } from './requests/waitUntilSettled.js';
+export type { SettleOptions, StretchListener } from './requests/waitUntilSettled.js';
+export { joinSettlement, waitUntilSettled } from './requests/waitUntilSettled.js';
 export type { WebStorageLike } from './storage.js';
 export { DEFAULT_STORAGE_KEY, memoryStorage, webStorage } from './storage.js';
 export type {
