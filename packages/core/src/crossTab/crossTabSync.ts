@@ -101,7 +101,10 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
             // The tab before us may have posted its news just before it let go of the lock: let the
             // channel deliver what is already on its way, and stop if it ended our refresh. Its rotation
             // mark is held before it let go of the lock, so the lock manager is asked meanwhile.
-            const [consumed] = await Promise.all([isConsumed(locks, lockName, refreshToken), pendingMessagesDelivered()]);
+            const [consumed] = await Promise.all([
+              isConsumed(locks, lockName, refreshToken),
+              pendingMessagesDelivered(),
+            ]);
             if (signal.aborted) {
               reject(signal.reason);
               return;
