@@ -3,18 +3,19 @@ import { STORM_SETUPS } from './refreshStorm.js';
 import { createMemoryServer, type MemoryServer, REFRESH_PATH } from './transport.js';
 
 /**
- * `pnpm --dir bench profile:phases [N] [runs]`: where a refresh storm's time goes, per set-up, as
+ * `pnpm --dir bench profile:phases [N] [runs] [set-up ids, comma-separated]`: where a refresh storm's time goes, per set-up, as
  * the server sees it: when the last first-try request arrived, when the refresh call arrived and
  * was answered, when the first retry arrived, when every request had settled (ms from the start,
  * medians). The set-ups run interleaved; the first two runs warm the JIT and are not counted.
  */
-const [n = '1000', runs = '11'] = process.argv.slice(2);
+const [n = '1000', runs = '11', only] = process.argv.slice(2);
+const setups = only === undefined ? STORM_SETUPS : STORM_SETUPS.filter((setup) => only.split(',').includes(setup.id));
 const size = Number(n);
 const phases = ['last first try', 'refresh call', 'refresh answered', 'first retry', 'all settled'] as const;
 const figures = new Map<string, number[][]>();
 
 for (let run = 0; run < Number(runs) + 2; run++) {
-  for (const setup of STORM_SETUPS) {
+  for (const setup of setups) {
     const times = await stormPhases(setup.create.bind(setup));
     if (run >= 2) figures.set(setup.label, [...(figures.get(setup.label) ?? []), times]);
   }
