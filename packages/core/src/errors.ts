@@ -58,7 +58,7 @@ export class InvalidTokenResponseError extends AuthError {
   constructor(problem: string) {
     super(
       'INVALID_TOKEN_RESPONSE',
-      `The token response is invalid: ${problem}. Return { accessToken: string, refreshToken?, expiresAt?, expiresIn? }.`,
+      `The token response is invalid: ${problem}. Return { accessToken, refreshToken?, expiresAt?, expiresIn? }, or the server's RFC 6749 body { access_token, refresh_token?, expires_in? }.`,
     );
   }
 }

@@ -4,28 +4,43 @@ import type { SessionTokens, TokenSet } from './types.js';
 
 /**
  * Validates what a login, refresh or storage returned and resolves its expiry, once, on arrival.
- * Throws `InvalidTokenResponseError` naming the field at fault (never its value).
+ * Takes our shape (`accessToken`, `refreshToken`, `expiresAt`, `expiresIn`) and the standard token
+ * response of RFC 6749 §5.1 (`access_token`, `refresh_token`, `expires_in`), which Keycloak, Auth0,
+ * Cognito, Okta and oidc-provider send, so that their body can be returned as it is. Throws
+ * `InvalidTokenResponseError` naming the field at fault and the keys it got (never a value).
  */
 export function toSessionTokens(
   result: unknown,
   receivedAt: number,
   previousRefreshToken: string | null = null,
 ): SessionTokens {
-  if (typeof result !== 'object' || result === null) {
-    throw new InvalidTokenResponseError(`expected an object, got ${result === null ? 'null' : typeof result}`);
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) {
+    const kind = result === null ? 'null' : Array.isArray(result) ? 'an array' : typeof result;
+    throw new InvalidTokenResponseError(`expected an object, got ${kind}`);
   }
-  const { accessToken, refreshToken, expiresAt, expiresIn } = result as Record<string, unknown>;
+  const fields = result as Record<string, unknown>;
+  const accessToken = fields.accessToken ?? fields.access_token;
+  const refreshToken = fields.refreshToken ?? fields.refresh_token;
+  const { expiresAt } = fields;
+  const expiresIn = fields.expiresIn ?? secondsOf(fields.expires_in);
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
-    throw new InvalidTokenResponseError('accessToken must be a non-empty string');
+    throw new InvalidTokenResponseError(
+      `expected a non-empty string in accessToken (or access_token, RFC 6749 §5.1), got ${keysOf(fields)}`,
+    );
   }
   if (refreshToken !== undefined && refreshToken !== null && typeof refreshToken !== 'string') {
-    throw new InvalidTokenResponseError('refreshToken must be a string when present');
+    throw new InvalidTokenResponseError('refreshToken (refresh_token) must be a string when present');
   }
-  if (expiresAt !== undefined && !isFiniteNumber(expiresAt)) {
+  if (expiresAt !== undefined && expiresAt !== null && !isFiniteNumber(expiresAt)) {
     throw new InvalidTokenResponseError('expiresAt must be a finite number of epoch ms when present');
   }
-  if (expiresIn !== undefined && !isFiniteNumber(expiresIn)) {
-    throw new InvalidTokenResponseError('expiresIn must be a finite number of seconds when present');
+  if (isFiniteNumber(expiresAt) && expiresAt < EARLIEST_EPOCH_MS) {
+    throw new InvalidTokenResponseError(
+      'expiresAt looks like seconds since the epoch: give epoch milliseconds (seconds × 1000), or expiresIn in seconds',
+    );
+  }
+  if (expiresIn !== undefined && expiresIn !== null && !isFiniteNumber(expiresIn)) {
+    throw new InvalidTokenResponseError('expiresIn (expires_in) must be a finite number of seconds when present');
   }
   return {
     accessToken,
@@ -36,6 +51,25 @@ export function toSessionTokens(
   };
 }
 
+/**
+ * 1973-03-03 in epoch ms, and the year 5138 in epoch seconds: an expiry below it was given in seconds
+ * (JWT's `exp` is in seconds), and read as ms it would have expired in 1970.
+ */
+const EARLIEST_EPOCH_MS = 100_000_000_000;
+
+/** Some servers (Azure AD v1) send `expires_in` as a string of digits. */
+function secondsOf(value: unknown): unknown {
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** The keys a result had, for the error message: names only, a value may be a token. */
+function keysOf(fields: Record<string, unknown>): string {
+  const keys = Object.keys(fields);
+  if (keys.length === 0) return 'an empty object';
+  const shown = keys.slice(0, 10).map((key) => JSON.stringify(key.slice(0, 40)));
+  return `the keys ${shown.join(', ')}${keys.length > 10 ? `, and ${keys.length - 10} more` : ''}`;
+}
+
 /** The shape handed to `storage.set`: access and refresh token together, in one call. */
 export function toTokenSet(tokens: Omit<SessionTokens, 'receivedAt'>): TokenSet {
   const set: TokenSet = { accessToken: tokens.accessToken };
@@ -44,14 +78,9 @@ export function toTokenSet(tokens: Omit<SessionTokens, 'receivedAt'>): TokenSet 
   return set;
 }
 
-function resolveExpiry(
-  accessToken: string,
-  expiresAt: number | undefined,
-  expiresIn: number | undefined,
-  receivedAt: number,
-): number | null {
-  if (expiresAt !== undefined) return expiresAt;
-  if (expiresIn !== undefined) return receivedAt + expiresIn * 1000;
+function resolveExpiry(accessToken: string, expiresAt: unknown, expiresIn: unknown, receivedAt: number): number | null {
+  if (isFiniteNumber(expiresAt)) return expiresAt;
+  if (isFiniteNumber(expiresIn)) return receivedAt + expiresIn * 1000;
   return decodeJwtExpiry(accessToken);
 }
 

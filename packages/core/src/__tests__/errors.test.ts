@@ -116,7 +116,7 @@ describe('errors raised by a session', () => {
     await ended;
 
     // A garbage login result and garbage tokens.
-    await collect(session.login(async () => ({ access_token: ACCESS, refresh_token: REFRESH }) as never));
+    await collect(session.login(async () => ({ token: ACCESS, refresh_token: REFRESH }) as never));
     await collect(session.login({ accessToken: '', refreshToken: REFRESH }));
     await collect(session.login({ accessToken: ACCESS, refreshToken: REFRESH, expiresIn: Number.NaN }));
     // Commands after stop().

@@ -134,8 +134,8 @@ const REFRESH_UNAVAILABLE = httpError(503);
 const NETWORK_DOWN = new TypeError('fetch failed');
 const LOGIN_REJECTED = httpError(401, { error: 'invalid_client' });
 const STORAGE_UNAVAILABLE = new Error('IndexedDB is unavailable in private mode');
-/** A raw OAuth body returned as is: `access_token`, not `accessToken`. */
-const MALFORMED_RESULT = { access_token: 'snake-case' } as unknown as TokenSet;
+/** A body with the token under a name neither we nor RFC 6749 use. */
+const MALFORMED_RESULT = { token: 'misnamed' } as unknown as TokenSet;
 
 /** How the model reads a token set that arrives at T0 (API.md §2: expiresAt, else expiresIn, else unknown). */
 function modelTokens(tokens: TokenSet, previousRefreshToken: string | null = null): SessionTokens {
