@@ -1,41 +1,36 @@
+import { readServerAnswer } from './serverAnswer.js';
+
+/**
+ * RFC 6749 §5.2 codes that no retry with this refresh token can change: the grant is gone
+ * (`invalid_grant`), or this client may not refresh at all (`invalid_client`, `unauthorized_client`,
+ * `unsupported_grant_type`, `invalid_scope`). Only a new login helps; the message says which.
+ */
+const SESSION_ENDING_ERRORS = new Set([
+  'invalid_grant',
+  'invalid_client',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+]);
+
+/**
+ * `invalid_request`: the refresh call itself was malformed (a missing parameter, a body the server
+ * could not parse). That says nothing of the refresh token, which the server did not consume: the
+ * tokens are kept, so that a fixed deploy or the next attempt goes on with the same session.
+ */
+const TRANSIENT_ERRORS = new Set(['invalid_request', 'temporarily_unavailable', 'server_error']);
+
+/** HTTP statuses that end the session when the body names no OAuth error (custom token endpoints). */
 const SESSION_ENDING_STATUSES = new Set([400, 401, 403]);
 
 /**
- * The default answer to "did this refresh error end the session?": the token endpoint said no
- * (HTTP 400/401/403, or an OAuth `invalid_grant` body). Network errors, 5xx and timeouts are
- * transient and keep the session. Reads the shapes that axios, fetch wrappers and ky throw.
+ * The default answer to "did this refresh error end the session?". An OAuth error code decides
+ * first; without one, HTTP 400/401/403 end the session (what most hand-written token endpoints send
+ * for a rejected refresh token). Network errors, 5xx and timeouts are transient and keep it.
  */
 export function isSessionEndedByDefault(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const status = readStatus(error);
-  if (status !== undefined && SESSION_ENDING_STATUSES.has(status)) return true;
-  return readOAuthError(error) === 'invalid_grant';
-}
-
-function readStatus(error: object): number | undefined {
-  const candidates = [
-    property(error, 'status'),
-    property(error, 'statusCode'),
-    property(property(error, 'response'), 'status'),
-  ];
-  return candidates.find((value): value is number => typeof value === 'number');
-}
-
-function readOAuthError(error: object): unknown {
-  const bodies = [property(property(error, 'response'), 'data'), property(error, 'data'), property(error, 'body')];
-  for (const body of bodies) {
-    const code = property(body, 'error');
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
-function property(value: unknown, key: string): unknown {
-  if (typeof value !== 'object' || value === null) return undefined;
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch {
-    // A getter that throws (a consumed fetch Response, a revoked Proxy) tells us nothing.
-    return undefined;
-  }
+  const answer = readServerAnswer(error);
+  if (answer.error !== undefined && SESSION_ENDING_ERRORS.has(answer.error)) return true;
+  if (answer.error !== undefined && TRANSIENT_ERRORS.has(answer.error)) return false;
+  return answer.status !== undefined && SESSION_ENDING_STATUSES.has(answer.status);
 }

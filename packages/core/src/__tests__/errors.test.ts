@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   AuthError,
   createAuthSession,
@@ -7,7 +8,7 @@ import {
   webStorage,
 } from '@authmachine/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flush, loggedInSession, makeJwt, recordEvents, T0, track } from './support/testKit.js';
+import { flush, loggedInSession, makeJwt, recordEvents, rejectionOf, T0, track } from './support/testKit.js';
 
 const ACCESS = makeJwt({ sub: 'user-1', exp: T0 / 1000 + 3600, secret: 'access-secret-4b1d' });
 const REFRESH = 'refresh-secret-77aa';
@@ -34,7 +35,8 @@ describe('error classes', () => {
   it('SessionExpiredError takes an optional message and cause', () => {
     const cause = { status: 401 };
     const error = new SessionExpiredError('Log in again.', { cause });
-    expect(error.message).toBe('Log in again.');
+    expect(error.message).toBe('Log in again. (The server answered HTTP 401.)');
+    expect(new SessionExpiredError('Log in again.').message).toBe('Log in again.');
     expect(error.cause).toBe(cause);
   });
 
@@ -54,6 +56,85 @@ describe('error classes', () => {
     expect(error.message).not.toContain(ACCESS);
     expect(error.message).not.toContain(REFRESH);
     expect(error.message).not.toContain('access-secret');
+  });
+});
+
+describe('messages that say what the server answered', () => {
+  it('SessionExpiredError names the status and the OAuth error and description; the cause stays', () => {
+    const cause = {
+      response: { status: 400, data: { error: 'invalid_grant', error_description: 'Token is not active' } },
+    };
+    const error = new SessionExpiredError('The server rejected the refresh token: log in again.', { cause });
+    expect(error.message).toBe(
+      'The server rejected the refresh token: log in again. (The server answered HTTP 400, invalid_grant: Token is not active.)',
+    );
+    expect(error.cause).toBe(cause);
+  });
+
+  it('TokenRefreshError names the kind of failure and the status', () => {
+    const cause = Object.assign(new Error('Request failed with status code 503'), {
+      name: 'AxiosError',
+      response: { status: 503 },
+    });
+    expect(new TokenRefreshError(cause).message).toContain('(AxiosError, HTTP 503)');
+    expect(
+      new TokenRefreshError({
+        status: 400,
+        body: { error: 'invalid_request', error_description: 'refreshToken missing' },
+      }).message,
+    ).toContain('HTTP 400, invalid_request: refreshToken missing');
+  });
+
+  it('masks anything token-like a server echoes in its description, and control characters', () => {
+    const cause = {
+      status: 400,
+      data: { error: 'invalid_grant', error_description: `grant ${REFRESH}-0123456789 of ${ACCESS}\nrevoked` },
+    };
+    const message = new SessionExpiredError('Ended.', { cause }).message;
+    expect(message).not.toContain(REFRESH);
+    expect(message).not.toContain(ACCESS.slice(0, 20));
+    expect(message).not.toContain('\n');
+    expect(message).toContain('invalid_grant: grant … of … revoked');
+  });
+
+  it("the session ends with the server's reason in its SessionExpiredError", async () => {
+    vi.useFakeTimers({ now: T0 });
+    try {
+      const { session, refresh } = await loggedInSession();
+      const refreshed = track(session.refresh());
+      await flush();
+      refresh.last().reject({
+        response: { status: 400, data: { error: 'invalid_grant', error_description: 'Session not active' } },
+      });
+      await flush();
+      const error = rejectionOf(refreshed);
+      expect(error).toBeInstanceOf(SessionExpiredError);
+      expect((error as Error).message).toContain('HTTP 400, invalid_grant: Session not active');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('error classes across two copies of the package (a require and an import in one app)', () => {
+  // The built CommonJS copy next to the ESM source these tests import: two copies of every class.
+  const commonJs = createRequire(import.meta.url)('../../dist/index.cjs') as typeof import('@authmachine/core');
+
+  it('instanceof recognises an error of the other copy, both ways', () => {
+    expect(commonJs.SessionExpiredError).not.toBe(SessionExpiredError);
+    expect(new commonJs.SessionExpiredError()).toBeInstanceOf(SessionExpiredError);
+    expect(new commonJs.SessionExpiredError()).toBeInstanceOf(AuthError);
+    expect(new SessionExpiredError()).toBeInstanceOf(commonJs.SessionExpiredError);
+    expect(new TokenRefreshError(null)).toBeInstanceOf(commonJs.AuthError);
+    expect(new commonJs.InvalidTokenResponseError('x')).toBeInstanceOf(InvalidTokenResponseError);
+  });
+
+  it('and still tells the classes apart, and plain errors from ours', () => {
+    expect(new commonJs.TokenRefreshError(null)).not.toBeInstanceOf(SessionExpiredError);
+    expect(new SessionExpiredError()).not.toBeInstanceOf(commonJs.TokenRefreshError);
+    expect(new Error('SessionExpiredError')).not.toBeInstanceOf(SessionExpiredError);
+    expect({ name: 'SessionExpiredError', code: 'SESSION_EXPIRED' }).not.toBeInstanceOf(AuthError);
+    expect(null).not.toBeInstanceOf(AuthError);
   });
 });
 

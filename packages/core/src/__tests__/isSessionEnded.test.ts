@@ -13,6 +13,15 @@ const ENDING: Array<[string, unknown]> = [
   ['an OAuth invalid_grant body (axios)', { response: { data: { error: 'invalid_grant' } } }],
   ['an OAuth invalid_grant body on a 200-less error', { data: { error: 'invalid_grant' } }],
   ['an OAuth invalid_grant body (fetch wrapper)', { body: { error: 'invalid_grant' } }],
+  [
+    'invalid_client (RFC 6749 §5.2: this client may not refresh)',
+    { response: { status: 401, data: { error: 'invalid_client' } } },
+  ],
+  ['unauthorized_client', { status: 400, body: { error: 'unauthorized_client' } }],
+  ['unsupported_grant_type', { status: 400, data: { error: 'unsupported_grant_type' } }],
+  ['invalid_scope', { response: { status: 400, data: { error: 'invalid_scope' } } }],
+  ['a bare 400 with a body that names no OAuth error', { response: { status: 400, data: 'Bad Request' } }],
+  ['a 400 with an error code of its own', { response: { status: 400, data: { error: 'token expired' } } }],
 ];
 
 const TRANSIENT: Array<[string, unknown]> = [
@@ -23,6 +32,11 @@ const TRANSIENT: Array<[string, unknown]> = [
   ['an axios network error (no response)', { isAxiosError: true, code: 'ERR_NETWORK', response: undefined }],
   ['an abort', new DOMException('The operation was aborted.', 'AbortError')],
   ['another OAuth error', { response: { status: 503, data: { error: 'temporarily_unavailable' } } }],
+  [
+    'invalid_request: the call was malformed, the token not consumed',
+    { response: { status: 400, data: { error: 'invalid_request', error_description: 'refreshToken missing' } } },
+  ],
+  ['temporarily_unavailable, even on a 400', { status: 400, body: { error: 'temporarily_unavailable' } }],
   ['a status given as a string', { status: '401' }],
   ['null', null],
   ['undefined', undefined],
