@@ -9,6 +9,7 @@ import { timerDelayUntil } from './refreshSchedule.js';
 import { decideBeforeSending, sessionStoppedError as stoppedError } from './requests/requestOutcome.js';
 import { waitUntilSettled } from './requests/waitUntilSettled.js';
 import { createSerialQueue } from './serialQueue.js';
+import { createSessionClock } from './sessionClock.js';
 import { toMachineConfig } from './sessionOptions.js';
 import { memoryStorage } from './storage.js';
 import { toSessionTokens, toTokenSet } from './tokenSet.js';
@@ -42,6 +43,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const storageWrites = createSerialQueue();
   const events = createEventHub<AuthEventMap>();
   const crossTab = createCrossTabSync(options.crossTab);
+  const clock = createSessionClock();
 
   const writeStorage = (operation: () => unknown): void => {
     storageWrites.run(operation).catch((cause: unknown) => {
@@ -87,11 +89,11 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       isRefreshDue: ({ context }) => context.refreshDueAt !== null && now() >= context.refreshDueAt,
     },
     delays: {
-      proactiveRefresh: ({ context }) => timerDelayUntil(context.refreshDueAt, now()),
+      proactiveRefresh: ({ context }) => clock.unattended(timerDelayUntil(context.refreshDueAt, now())),
     },
   });
 
-  const actor = createActor(machine, { input: config });
+  const actor = createActor(machine, { input: config, clock });
   let state: AuthState = toAuthState(actor.getSnapshot());
   let stopped = false;
   let lastLoginId = 0;

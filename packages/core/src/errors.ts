@@ -32,7 +32,7 @@ export class AuthError extends Error {
   readonly code: AuthErrorCode;
 
   // `this` is the class `instanceof` asks about: this method is inherited by every subclass.
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: the subclass asked about, not AuthError.
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     const kinds = typeof value === 'object' && value !== null ? (value as { [KINDS]?: unknown })[KINDS] : undefined;

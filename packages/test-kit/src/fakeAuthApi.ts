@@ -105,7 +105,9 @@ export class FakeAuthApi {
   ];
 
   private async answerRefresh(request: Request): Promise<Response> {
-    const body = (await request.json().catch(() => null)) as { refreshToken?: unknown } | null;
+    // As an Express server with express.json() reads it: a body without the JSON content type is none.
+    const isJson = request.headers.get('content-type')?.startsWith('application/json') === true;
+    const body = (isJson ? await request.json().catch(() => null) : null) as { refreshToken?: unknown } | null;
     const refreshToken = body?.refreshToken;
     const answered = this.refreshBehaviour;
     this.refreshCalls.push({ refreshToken, answered });

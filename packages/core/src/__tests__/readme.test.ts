@@ -20,6 +20,13 @@ function extractExample(markdown: string): string {
 const refreshRequests: unknown[] = [];
 const server = setupServer(
   http.post('https://auth.example.com/refresh', async ({ request }) => {
+    // As an Express server with express.json() does: without the JSON content type, no body.
+    if (!request.headers.get('content-type')?.startsWith('application/json')) {
+      return HttpResponse.json(
+        { error: 'invalid_request', error_description: 'refreshToken missing' },
+        { status: 400 },
+      );
+    }
     refreshRequests.push(JSON.parse(await request.text()));
     return HttpResponse.json({ accessToken: 'access-2', refreshToken: 'refresh-2', expiresIn: 900 });
   }),
