@@ -8,6 +8,7 @@ import { isSessionEndedByDefault } from './isSessionEnded.js';
 import { timerDelayUntil } from './refreshSchedule.js';
 import { decideBeforeSending, sessionStoppedError as stoppedError } from './requests/requestOutcome.js';
 import { waitUntilSettled } from './requests/waitUntilSettled.js';
+import { createRevoker } from './revokeOnLogout.js';
 import { createSerialQueue } from './serialQueue.js';
 import { createSessionClock } from './sessionClock.js';
 import { toMachineConfig } from './sessionOptions.js';
@@ -44,6 +45,9 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const events = createEventHub<AuthEventMap>();
   const crossTab = createCrossTabSync(options.crossTab);
   const clock = createSessionClock();
+  const revoker = options.revoke
+    ? createRevoker(options.revoke, config.refreshTimeout, (error) => events.emit('revokeFailed', { error }))
+    : null;
 
   const writeStorage = (operation: () => unknown): void => {
     storageWrites.run(operation).catch((cause: unknown) => {
@@ -217,7 +221,9 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     login,
     async logout() {
       assertRunning();
+      const { accessToken, refreshToken } = actor.getSnapshot().context;
       actor.send({ type: 'LOGOUT' });
+      if (revoker && (accessToken !== null || refreshToken !== null)) revoker.revoke({ accessToken, refreshToken });
       await storageWrites.idle();
     },
     refresh,
@@ -242,6 +248,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       emittedSubscription.unsubscribe();
       actor.stop();
       crossTab?.close();
+      revoker?.stop();
       for (const waiter of [...waiters]) waiter.cancel(stoppedError());
       listeners.clear();
       events.clear();

@@ -22,6 +22,13 @@ export {
 } from './errors.js';
 export { isSessionEndedByDefault } from './isSessionEnded.js';
 export { decodeJwtExpiry } from './jwt.js';
+export type { OAuth2RefreshOptions } from './oauth2/oauth2Refresh.js';
+export { oauth2Refresh } from './oauth2/oauth2Refresh.js';
+export type { OAuth2RevokeOptions } from './oauth2/oauth2Revoke.js';
+export { oauth2Revoke } from './oauth2/oauth2Revoke.js';
+export type { OAuthClientOptions } from './oauth2/oauthClient.js';
+export { OAuthResponseError } from './oauth2/oauthClient.js';
+export { checkSession, warnUnknownOptions } from './optionChecks.js';
 export type { AuthHeaderFormat } from './requests/adapterOptions.js';
 export { checkQueueTimeout, toAuthHeaderFormat } from './requests/adapterOptions.js';
 export { isTokenRejection } from './requests/isTokenRejection.js';
@@ -52,6 +59,7 @@ export type {
   AuthStatus,
   CrossTabOptions,
   RefreshContext,
+  RevokeContext,
   SessionTokens,
   TokenSet,
   TokenStorage,

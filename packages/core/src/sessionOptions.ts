@@ -1,13 +1,32 @@
 import { type AuthMachineConfig, DEFAULT_CONFIG } from './authMachine.js';
 import { AuthError } from './errors.js';
+import { warnUnknownOptions } from './optionChecks.js';
 import type { AuthSessionOptions } from './types.js';
+
+const SESSION_OPTIONS = [
+  'refresh',
+  'storage',
+  'refreshLeeway',
+  'refreshTimeout',
+  'refreshRetries',
+  'isSessionEnded',
+  'now',
+  'crossTab',
+  'revoke',
+] as const satisfies ReadonlyArray<keyof AuthSessionOptions>;
 
 /** Checks options up front, so that a typo fails at startup with a message, not at the first 401. */
 export function toMachineConfig(options: AuthSessionOptions): AuthMachineConfig {
   if (typeof options?.refresh !== 'function') {
     throw invalid('refresh must be a function ({ refreshToken, signal }) => Promise<TokenSet>.');
   }
-  const { storage, refreshLeeway, refreshTimeout, refreshRetries } = options;
+  warnUnknownOptions(options, SESSION_OPTIONS, 'createAuthSession');
+  const { storage, refreshLeeway, refreshTimeout, refreshRetries, revoke } = options;
+  if (revoke !== undefined && typeof revoke !== 'function') {
+    throw invalid(
+      'revoke must be a function ({ refreshToken, accessToken, signal }) => Promise<void>, e.g. oauth2Revoke(...).',
+    );
+  }
   if (
     storage !== undefined &&
     !['get', 'set', 'clear'].every((method) => typeof storage?.[method as 'get'] === 'function')

@@ -8,11 +8,11 @@ import type { AuthError, SessionExpiredError, TokenRefreshError } from './errors
 export interface TokenSet {
   accessToken: string;
   /** Absent in a refresh result: the old refresh token is kept (RFC 6749 §6). */
-  refreshToken?: string;
+  refreshToken?: string | undefined;
   /** Epoch ms. Else computed from `expiresIn`, else from the JWT `exp`, else unknown. */
-  expiresAt?: number;
+  expiresAt?: number | undefined;
   /** Seconds, as OAuth token endpoints send it. */
-  expiresIn?: number;
+  expiresIn?: number | undefined;
 }
 
 /** Tokens as the machine holds them: validated, with the expiry resolved once on arrival. */
@@ -39,34 +39,47 @@ export interface RefreshContext {
 export interface AuthSessionOptions {
   refresh: (ctx: RefreshContext) => Promise<TokenSet>;
   /** Default `memoryStorage()`. */
-  storage?: TokenStorage;
+  storage?: TokenStorage | undefined;
   /** Ms before expiry to refresh proactively; `false` turns the timer off. Default 30_000. */
-  refreshLeeway?: number | false;
+  refreshLeeway?: number | false | undefined;
   /** Ms one refresh call may take before it counts as a transient failure. Default 10_000. */
-  refreshTimeout?: number;
+  refreshTimeout?: number | undefined;
   /** Transient failures retried with exponential backoff and jitter. Default 2. */
-  refreshRetries?: number;
+  refreshRetries?: number | undefined;
   /** Whether a refresh error ends the session. Default: HTTP 400/401/403 or OAuth `invalid_grant`. */
-  isSessionEnded?: (error: unknown) => boolean;
+  isSessionEnded?: ((error: unknown) => boolean) | undefined;
   /** The clock (epoch ms), for tests. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * Opt-in: every tab of the app shares one session. At most one refresh runs at a time across
    * tabs (Web Locks), and new tokens, logins, logouts and a session's end reach the other tabs
    * (BroadcastChannel, same origin only; tokens travel over it). Default off: each tab keeps its own session.
    */
-  crossTab?: boolean | CrossTabOptions;
+  crossTab?: boolean | CrossTabOptions | undefined;
+  /**
+   * Ends the session on the server too: `logout()` calls it with the tokens it is about to forget
+   * (`oauth2Revoke(...)` for an RFC 7009 endpoint). The local logout happens at once and never waits
+   * on it; a failure is reported on the `revokeFailed` event, never thrown.
+   */
+  revoke?: ((ctx: RevokeContext) => Promise<void> | void) | undefined;
+}
+
+/** What `revoke` gets: the tokens of the session being logged out, and a signal aborted by `stop()`. */
+export interface RevokeContext {
+  refreshToken: string | null;
+  accessToken: string | null;
+  signal: AbortSignal;
 }
 
 export interface CrossTabOptions {
   /** Names the channel and the lock; tabs with the same name share a session. Default `'authmachine'`. */
-  name?: string;
+  name?: string | undefined;
   /** Default `navigator.locks`. `null`: no lock (tabs may refresh at once; only for non-rotating tokens). */
-  locks?: CrossTabLocks | null;
+  locks?: CrossTabLocks | null | undefined;
   /** Opens the channel. Default `(name) => new BroadcastChannel(name)`. */
-  channel?: (name: string) => CrossTabChannel;
+  channel?: ((name: string) => CrossTabChannel) | undefined;
   /** Ms a tab keeps the lock after its refresh call (new tokens or a refusal), so the news reaches the next tab first. Default 50. */
-  handoffDelay?: number;
+  handoffDelay?: number | undefined;
 }
 
 export type AuthStatus = 'restoring' | 'anonymous' | 'authenticating' | 'authenticated' | 'refreshing' | 'expired';
@@ -89,14 +102,16 @@ export interface AuthEventMap {
   sessionExpired: { error: SessionExpiredError };
   refreshFailed: { error: TokenRefreshError };
   storageFailed: { error: AuthError };
+  /** The `revoke` option failed (or took longer than `refreshTimeout`); the local logout stands. */
+  revokeFailed: { error: unknown };
 }
 
 export type AuthEventName = keyof AuthEventMap;
 
 export interface WaitOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Ms; then the wait rejects with a `TimeoutError` DOMException, as `AbortSignal.timeout` does. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 export interface AuthSession {

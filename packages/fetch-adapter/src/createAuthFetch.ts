@@ -3,6 +3,7 @@ import {
   type AuthSession,
   beginWait,
   checkQueueTimeout,
+  checkSession,
   createOriginPolicy,
   decideAfterRejection,
   decideBeforeSending,
@@ -10,6 +11,7 @@ import {
   isTokenRejection,
   toAuthHeaderFormat,
   waitUntilSettled,
+  warnUnknownOptions,
 } from '@authmachine/core';
 import { copyHeaders } from './copyHeaders.js';
 import { planReplay } from './replayableBody.js';
@@ -22,7 +24,18 @@ import type { AuthFetchOptions } from './types.js';
  * What a call gets at each point is core's decision; this file translates it into fetch's terms:
  * a header, a second `fetch`, a rejected promise, or the 401 `Response` itself.
  */
+const OPTIONS = [
+  'fetch',
+  'allowedOrigins',
+  'shouldRefresh',
+  'headerName',
+  'scheme',
+  'queueTimeout',
+] as const satisfies ReadonlyArray<keyof AuthFetchOptions>;
+
 export function createAuthFetch(session: AuthSession, options: AuthFetchOptions = {}): typeof fetch {
+  checkSession(session, 'createAuthFetch');
+  warnUnknownOptions(options, OPTIONS, 'createAuthFetch');
   const queueTimeout = checkQueueTimeout(options.queueTimeout);
   const header = toAuthHeaderFormat(options.headerName, options.scheme);
   // A name or scheme fetch's Headers refuses would fail every call: say so now, naming the option.

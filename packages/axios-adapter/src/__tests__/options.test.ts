@@ -181,3 +181,29 @@ describe('shouldRefresh', () => {
     expect(fake.refreshCalls).toEqual([]);
   });
 });
+
+describe('arguments a JavaScript caller got wrong', () => {
+  const session = createAuthSession({ refresh: async () => ({ accessToken: 'a' }) });
+  afterAll(() => session.stop());
+
+  it('a missing or foreign session is an INVALID_OPTIONS error naming what to pass, not an RxJS internal', () => {
+    const api = axios.create({ baseURL: API_ORIGIN });
+    for (const wrong of [{}, undefined, null, 'session']) {
+      expect(() => attachAuth(api, wrong as never)).toThrow(
+        /attachAuth needs the session from createAuthSession\(\.\.\.\) as its second argument/,
+      );
+    }
+    expect(() => attachAuth({} as never, session)).toThrow(/attachAuth needs an axios instance/);
+  });
+
+  it('an unknown option warns once with the options there are', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const api = axios.create({ baseURL: API_ORIGIN });
+    const detach = attachAuth(api, session, { queueTimout: 5 } as never);
+    attachAuth(axios.create({ baseURL: API_ORIGIN }), session, { queueTimout: 5 } as never)();
+    detach();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[0]).toMatch(/attachAuth has no option "queueTimout".*queueTimeout/);
+    warn.mockRestore();
+  });
+});

@@ -3,6 +3,7 @@ import {
   type AuthErrorCode,
   type AuthEventMap,
   type AuthEventName,
+  type AuthMachineInput,
   type AuthSession,
   type AuthSessionOptions,
   type AuthState,
@@ -19,6 +20,7 @@ import {
   isSessionEndedByDefault,
   memoryStorage,
   type RefreshContext,
+  type RevokeContext,
   SessionExpiredError,
   TokenRefreshError,
   type TokenSet,
@@ -30,6 +32,15 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { Actor } from 'xstate';
 
 declare const session: AuthSession;
+
+/** A token endpoint's JSON body, as an app types it (RFC 6749 §5.1). */
+interface OAuthTokenBody {
+  access_token: string;
+  token_type: string;
+  refresh_token?: string | undefined;
+  expires_in?: number | undefined;
+}
+declare const oauthBody: OAuthTokenBody;
 
 describe('AuthState', () => {
   it('has the documented fields and statuses', () => {
@@ -54,10 +65,34 @@ describe('TokenSet', () => {
     expectTypeOf<{ accessToken: number }>().not.toExtend<TokenSet>();
   });
 
-  it('does not take undefined for an optional field (exactOptionalPropertyTypes)', () => {
-    expectTypeOf<{ accessToken: string; refreshToken: undefined }>().not.toExtend<TokenSet>();
-    expectTypeOf<{ accessToken: string; expiresIn: undefined }>().not.toExtend<TokenSet>();
+  it('takes undefined for an optional field, as absent (exactOptionalPropertyTypes)', () => {
+    expectTypeOf<{ accessToken: string; refreshToken: undefined }>().toExtend<TokenSet>();
+    expectTypeOf<{ accessToken: string; expiresAt: undefined; expiresIn: undefined }>().toExtend<TokenSet>();
+    expectTypeOf<{ accessToken: undefined }>().not.toExtend<TokenSet>();
     expectTypeOf<TokenSet['refreshToken']>().toEqualTypeOf<string | undefined>();
+  });
+
+  it('is what an OAuth token response maps to, field by field, without a spread or a cast', () => {
+    // RFC 6749 §5.1: refresh_token and expires_in are optional, so a typed body holds them as `T | undefined`.
+    const toTokens = (body: OAuthTokenBody) => ({
+      accessToken: body.access_token,
+      refreshToken: body.refresh_token,
+      expiresIn: body.expires_in,
+    });
+    expectTypeOf(toTokens).returns.toExtend<TokenSet>();
+    const tokens: TokenSet = toTokens(oauthBody);
+    expectTypeOf(session.login).toBeCallableWith(tokens);
+    expectTypeOf(session.login).toBeCallableWith(async () => toTokens(oauthBody));
+    createAuthSession({ refresh: async () => toTokens(oauthBody) });
+    createAuthSession({
+      refresh: async () => ({
+        accessToken: oauthBody.access_token,
+        refreshToken: oauthBody.refresh_token,
+        expiresAt: oauthBody.expires_in === undefined ? undefined : Date.now() + oauthBody.expires_in * 1000,
+      }),
+    });
+    const stored: TokenStorage = { get: () => toTokens(oauthBody), set: () => undefined, clear: () => undefined };
+    expectTypeOf(stored).toExtend<TokenStorage>();
   });
 });
 
@@ -81,7 +116,7 @@ describe('AuthSession', () => {
   });
 
   it('waitForAccessToken takes an optional signal and timeout', () => {
-    expectTypeOf<WaitOptions>().toEqualTypeOf<{ signal?: AbortSignal; timeout?: number }>();
+    expectTypeOf<WaitOptions>().toEqualTypeOf<{ signal?: AbortSignal | undefined; timeout?: number | undefined }>();
     expectTypeOf(session.waitForAccessToken).toBeCallableWith();
     expectTypeOf(session.waitForAccessToken).toBeCallableWith({ signal: new AbortController().signal, timeout: 5 });
   });
@@ -101,9 +136,9 @@ describe('AuthSession', () => {
 });
 
 describe('session.on()', () => {
-  it('knows the six event names', () => {
+  it('knows the seven event names', () => {
     expectTypeOf<AuthEventName>().toEqualTypeOf<
-      'loggedIn' | 'refreshed' | 'loggedOut' | 'sessionExpired' | 'refreshFailed' | 'storageFailed'
+      'loggedIn' | 'refreshed' | 'loggedOut' | 'sessionExpired' | 'refreshFailed' | 'storageFailed' | 'revokeFailed'
     >();
     // @ts-expect-error not an event of the session
     session.on('tokenRefreshed', () => undefined);
@@ -170,19 +205,20 @@ describe('createAuthSession options', () => {
   it('types every optional option', () => {
     expectTypeOf<AuthSessionOptions>().toEqualTypeOf<{
       refresh: (ctx: RefreshContext) => Promise<TokenSet>;
-      storage?: TokenStorage;
-      refreshLeeway?: number | false;
-      refreshTimeout?: number;
-      refreshRetries?: number;
-      isSessionEnded?: (error: unknown) => boolean;
-      now?: () => number;
-      crossTab?: boolean | CrossTabOptions;
+      storage?: TokenStorage | undefined;
+      refreshLeeway?: number | false | undefined;
+      refreshTimeout?: number | undefined;
+      refreshRetries?: number | undefined;
+      isSessionEnded?: ((error: unknown) => boolean) | undefined;
+      now?: (() => number) | undefined;
+      crossTab?: boolean | CrossTabOptions | undefined;
+      revoke?: ((ctx: RevokeContext) => Promise<void> | void) | undefined;
     }>();
     expectTypeOf<CrossTabOptions>().toEqualTypeOf<{
-      name?: string;
-      locks?: CrossTabLocks | null;
-      channel?: (name: string) => CrossTabChannel;
-      handoffDelay?: number;
+      name?: string | undefined;
+      locks?: CrossTabLocks | null | undefined;
+      channel?: ((name: string) => CrossTabChannel) | undefined;
+      handoffDelay?: number | undefined;
     }>();
     // navigator.locks and BroadcastChannel fit the defaults' slots.
     expectTypeOf<LockManager>().toMatchTypeOf<CrossTabLocks>();
@@ -215,5 +251,71 @@ describe('helpers', () => {
     expectTypeOf(decodeJwtExpiry).returns.toEqualTypeOf<number | null>();
     expectTypeOf(decodeJwtExpiry).toBeCallableWith('a.b.c');
     expectTypeOf(isSessionEndedByDefault).toEqualTypeOf<(error: unknown) => boolean>();
+  });
+});
+
+// What an app passes on from its own config, where each setting may be unset.
+interface AppConfig {
+  storage?: TokenStorage | undefined;
+  refreshLeeway?: number | false | undefined;
+  refreshTimeout?: number | undefined;
+  refreshRetries?: number | undefined;
+  isSessionEnded?: ((error: unknown) => boolean) | undefined;
+  now?: (() => number) | undefined;
+  crossTab?: boolean | CrossTabOptions | undefined;
+  tabName?: string | undefined;
+  locks?: CrossTabLocks | null | undefined;
+  channel?: ((name: string) => CrossTabChannel) | undefined;
+  handoffDelay?: number | undefined;
+  signal?: AbortSignal | undefined;
+  timeout?: number | undefined;
+}
+declare const config: AppConfig;
+
+describe('optional options held as `T | undefined` (exactOptionalPropertyTypes)', () => {
+  const refresh = async (): Promise<TokenSet> => ({ accessToken: 'a' });
+
+  it('passes each one through to createAuthSession as it is', () => {
+    createAuthSession({
+      refresh,
+      storage: config.storage,
+      refreshLeeway: config.refreshLeeway,
+      refreshTimeout: config.refreshTimeout,
+      refreshRetries: config.refreshRetries,
+      isSessionEnded: config.isSessionEnded,
+      now: config.now,
+      crossTab: config.crossTab,
+    });
+    createAuthSession({
+      refresh,
+      crossTab: {
+        name: config.tabName,
+        locks: config.locks,
+        channel: config.channel,
+        handoffDelay: config.handoffDelay,
+      },
+    });
+    const options: AuthSessionOptions = { refresh, refreshTimeout: undefined, crossTab: undefined };
+    expectTypeOf(options).toExtend<AuthSessionOptions>();
+  });
+
+  it('passes the machine config through to authMachine’s input', () => {
+    expectTypeOf<{
+      refreshTimeout: number | undefined;
+      refreshLeeway: number | false | undefined;
+    }>().toExtend<AuthMachineInput>();
+  });
+
+  it('passes signal and timeout through to waitForAccessToken', () => {
+    expectTypeOf(session.waitForAccessToken).toBeCallableWith({ signal: config.signal, timeout: config.timeout });
+  });
+
+  it('still rejects a wrong type, and null where null means nothing', () => {
+    // @ts-expect-error refreshTimeout is a number of ms
+    createAuthSession({ refresh, refreshTimeout: '10s' });
+    // @ts-expect-error null is not "use the default" here: only locks takes null (no lock)
+    createAuthSession({ refresh, refreshTimeout: null });
+    // @ts-expect-error accessToken is required, and undefined is no token
+    createAuthSession({ refresh: async () => ({ accessToken: oauthBody.refresh_token }) });
   });
 });

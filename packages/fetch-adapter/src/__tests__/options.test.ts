@@ -205,3 +205,24 @@ describe('a token that cannot go in a header', () => {
     expect(server.calls).toEqual([]);
   });
 });
+
+describe('arguments a JavaScript caller got wrong', () => {
+  it('a missing or foreign session is an INVALID_OPTIONS error naming what to pass', () => {
+    for (const wrong of [{}, undefined, null, fetch]) {
+      const error = thrownBy(() => createAuthFetch(wrong as never));
+      expect(error).toBeInstanceOf(AuthError);
+      expect((error as AuthError).code).toBe('INVALID_OPTIONS');
+      expect((error as Error).message).toMatch(/createAuthFetch needs the session from createAuthSession/);
+    }
+  });
+
+  it('an unknown option warns once with the options there are', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const session = await server.loggedInSession();
+    createAuthFetch(session, { allowedOrigins: [API], allowedOrigin: API } as never);
+    createAuthFetch(session, { allowedOrigins: [API], allowedOrigin: API } as never);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[0]).toMatch(/createAuthFetch has no option "allowedOrigin".*allowedOrigins/);
+    warn.mockRestore();
+  });
+});

@@ -173,6 +173,7 @@ export function recordEvents(session: AuthSession): Recorded[] {
     'sessionExpired',
     'refreshFailed',
     'storageFailed',
+    'revokeFailed',
   ];
   for (const name of names) {
     session.on(name, (payload: AuthEventMap[typeof name]) => recorded.push({ name, payload }));
