@@ -71,6 +71,12 @@ export function createDemoClient(baseURL: string, log: DemoLog, options: DemoCli
       if (http === null) throw new Error('The demo client refreshed before its HTTP client existed.');
       return await http.post<TokenSet>('/auth/refresh', { refreshToken }, { signal, skipAuth: true });
     },
+    // A logout revokes the session on the server too (its refresh token family), in the background.
+    revoke: async ({ refreshToken, signal }) => {
+      if (http !== null && refreshToken !== null) {
+        await http.post('/auth/logout', { refreshToken }, { signal, skipAuth: true });
+      }
+    },
     ...(options.crossTab ? { crossTab: options.crossTab } : {}),
   });
   const api = createDemoHttp(options.client ?? 'axios', baseURL, session);

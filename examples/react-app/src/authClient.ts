@@ -20,6 +20,13 @@ export function createAuthClient(config: AppConfig): AuthClient {
       if (api === null) throw new Error('The session refreshed before the app’s HTTP client existed.');
       return await api.post<TokenSet>('/auth/refresh', { refreshToken }, { signal, skipAuth: true });
     },
+    // logout() forgets the tokens at once; the server revokes the session (its refresh token family)
+    // meanwhile, and a failure there never keeps the user logged in on this page.
+    revoke: async ({ refreshToken, signal }) => {
+      if (api !== null && refreshToken !== null) {
+        await api.post('/auth/logout', { refreshToken }, { signal, skipAuth: true });
+      }
+    },
     storage: config.storage === 'local' ? webStorage(window.localStorage) : memoryStorage(),
     ...(config.proactiveRefresh ? {} : { refreshLeeway: false }),
     crossTab: config.crossTab,
