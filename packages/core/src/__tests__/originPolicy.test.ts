@@ -50,6 +50,13 @@ describe('createOriginPolicy', () => {
     );
     expect(() => createOriginPolicy({ ...owner, allowedOrigins: [42 as never] })).toThrow(/not an absolute URL/);
   });
+
+  it.each(['ftp://files.test', 'file:///etc/passwd', 'chrome-extension://abcdef', 'ws://api.test'])(
+    'rejects %s: only http(s) origins receive the token',
+    (allowed) => {
+      expect(() => createOriginPolicy({ ...owner, allowedOrigins: [allowed] })).toThrow(/not an http\(s\) origin/);
+    },
+  );
 });
 
 describe('isTokenRejection(status, wwwAuthenticate)', () => {

@@ -117,6 +117,14 @@ function defaultOrigin(options: OriginPolicyOptions, pageOrigin: string | undefi
 
 function toOrigin(allowed: string): string {
   const origin = typeof allowed === 'string' ? originOrNull(allowed, undefined) : null;
+  // Only http(s) origins receive tokens: `file:`, `data:` or an extension's scheme have no origin a
+  // server could hold, and `ws:` connections never go through these adapters.
+  if (origin !== null && !/^https?:\/\//.test(origin)) {
+    throw new AuthError(
+      'INVALID_OPTIONS',
+      `allowedOrigins holds "${allowed}", which is not an http(s) origin: write origins as "https://api.example.com".`,
+    );
+  }
   if (origin === null || origin === 'null') {
     throw new AuthError(
       'INVALID_OPTIONS',
