@@ -1,8 +1,8 @@
-import { createOriginPolicy } from '@authmachine/core';
+import { createOriginPolicy, type OriginPolicy } from '@authmachine/core';
 import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 
 /** Decides, per request, whether its URL points at an origin that may receive the token. */
-export type OriginCheck = (config: InternalAxiosRequestConfig) => boolean;
+export type OriginCheck = ((config: InternalAxiosRequestConfig) => boolean) & { readonly policy: OriginPolicy };
 
 /** Core's origin allow-list, asked about the URL axios will build: `url` against `baseURL`. */
 export function createOriginCheck(instance: AxiosInstance, allowedOrigins: string[] | undefined): OriginCheck {
@@ -13,5 +13,7 @@ export function createOriginCheck(instance: AxiosInstance, allowedOrigins: strin
     missingOriginHint:
       'give the axios instance an absolute baseURL, or pass allowedOrigins: ["https://api.example.com"].',
   });
-  return (config) => isAllowed(config.url ?? '', config.baseURL, config.allowAbsoluteUrls !== false);
+  const check = (config: InternalAxiosRequestConfig): boolean =>
+    isAllowed(config.url ?? '', config.baseURL, config.allowAbsoluteUrls !== false);
+  return Object.assign(check, { policy: isAllowed });
 }

@@ -39,7 +39,7 @@ export function attachAuth(instance: AxiosInstance, session: AuthSession, option
     authorizeRequest(config, { queue, isAllowedOrigin, header }),
   );
   const responseInterceptor = instance.interceptors.response.use(undefined, (error: unknown) =>
-    retryAfterRefresh(error, { instance, session, queue, header, shouldRefresh }),
+    retryAfterRefresh(error, { instance, session, queue, header, shouldRefresh, isAllowedOrigin }),
   );
 
   let detached = false;

@@ -1,6 +1,8 @@
-import { type AuthSession, decideAfterRejection } from '@authmachine/core';
+import { type AuthSession, decideAfterRejection, warnTokenWithheld } from '@authmachine/core';
 import { type AxiosError, type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import type { OriginCheck } from './allowedOrigins.js';
 import type { AuthHeader } from './authHeader.js';
+import { isTokenRejected } from './isTokenRejected.js';
 import { markAsRetry, requestAuthOf } from './requestAuth.js';
 import type { RequestQueue } from './requestQueue.js';
 
@@ -10,6 +12,7 @@ export interface RetryContext {
   queue: RequestQueue;
   header: AuthHeader;
   shouldRefresh: (error: AxiosError) => boolean;
+  isAllowedOrigin: OriginCheck;
 }
 
 /**
@@ -22,6 +25,11 @@ export async function retryAfterRefresh(error: unknown, context: RetryContext): 
   if (!isAxiosError(error) || !error.config) throw error;
   const { config } = error;
   const auth = requestAuthOf(config);
+  if (!auth && config.skipAuth !== true && context.session.getAccessToken() !== null && isTokenRejected(error)) {
+    // Not ours to retry; but say why it carried no token, when that is the origin allow-list.
+    if (!context.isAllowedOrigin(config))
+      warnTokenWithheld('attachAuth', context.instance.getUri(config), context.isAllowedOrigin.policy);
+  }
   // Only our own first attempts that carried our token: a retry's failure is final (no loop), and a
   // request that carried no token of ours says nothing about our token.
   if (!auth || auth.retried || auth.carriedToken === null || config.skipAuth === true) throw error;

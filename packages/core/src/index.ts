@@ -48,6 +48,7 @@ export type { StateChanges, StateObserver } from './requests/stateChanges.js';
 export { stateChangesOf } from './requests/stateChanges.js';
 export type { SettleOptions, StretchListener } from './requests/waitUntilSettled.js';
 export { joinSettlement, waitUntilSettled } from './requests/waitUntilSettled.js';
+export { warnTokenWithheld } from './requests/withheldTokenWarning.js';
 export type { WebStorageLike } from './storage.js';
 export { DEFAULT_STORAGE_KEY, memoryStorage, webStorage } from './storage.js';
 export type {

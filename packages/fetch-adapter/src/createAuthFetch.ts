@@ -11,6 +11,7 @@ import {
   isTokenRejection,
   toAuthHeaderFormat,
   waitUntilSettled,
+  warnTokenWithheld,
   warnUnknownOptions,
 } from '@authmachine/core';
 import { copyHeaders } from './copyHeaders.js';
@@ -66,6 +67,17 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     return decision.type === 'send' ? decision.token : null;
   }
 
+  /** Says why a 401 carried no token, when that is the origin allow-list (see warnTokenWithheld). */
+  function warnWhenWithheld(url: string, response: Response): Response {
+    if (
+      session.getAccessToken() !== null &&
+      isTokenRejection(response.status, response.headers.get('www-authenticate'))
+    ) {
+      warnTokenWithheld('createAuthFetch', url, isAllowed);
+    }
+    return response;
+  }
+
   function asksForRefresh(response: Response, url: string, method: string | undefined, headers: Headers): boolean {
     if (shouldRefresh === undefined) {
       return isTokenRejection(response.status, response.headers.get('www-authenticate'));
@@ -91,7 +103,7 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
       headers.delete(SKIP_AUTH_HEADER);
       return send(input, { ...init, headers });
     }
-    if (!isAllowed(url)) return send(input, init ?? {});
+    if (!isAllowed(url)) return warnWhenWithheld(url, await send(input, init ?? {}));
     const signal = init?.signal ?? request?.signal ?? undefined;
     const token = await tokenForCall(signal);
     if (token === null) return send(input, { ...init, headers });

@@ -207,3 +207,43 @@ describe('arguments a JavaScript caller got wrong', () => {
     warn.mockRestore();
   });
 });
+
+describe('a 401 from an origin that may not receive the token', () => {
+  it('warns once per origin in development, naming it and how to allow it; never in production', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    fake = new FakeAuthApi();
+    server.use(...fake.handlers);
+    const session = createAuthSession({ refresh: async () => ({ accessToken: 'unused' }) });
+    await session.login({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    const api = axios.create({ baseURL: API_ORIGIN });
+    const detach = attachAuth(api, session);
+
+    for (let i = 0; i < 2; i++) await api.get(`${OTHER_ORIGIN}/data`).catch(() => undefined);
+    expect(fake.otherOriginRequests.map((request) => request.authorization)).toEqual([null, null]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[0]).toContain(
+      `${OTHER_ORIGIN} answered 401 to a request that carried no token: ${OTHER_ORIGIN} is not among the origins allowed to receive it ("${API_ORIGIN}")`,
+    );
+    expect(warn.mock.calls[0]?.[0]).toContain(`allowedOrigins: ["${API_ORIGIN}", "${OTHER_ORIGIN}"]`);
+    expect(warn.mock.calls[0]?.[0]).not.toContain('access-1');
+
+    let answered = 0;
+    server.use(
+      http.get('https://another.test/data', () => {
+        answered += 1;
+        return new HttpResponse(null, { status: 401 });
+      }),
+    );
+    vi.stubEnv('NODE_ENV', 'production');
+    try {
+      await api.get('https://another.test/data').catch(() => undefined);
+      expect(answered).toBe(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(warn).toHaveBeenCalledTimes(1);
+    detach();
+    session.stop();
+    warn.mockRestore();
+  });
+});

@@ -5,7 +5,10 @@ import { AuthError } from '../errors.js';
  * client resolves a relative `url` against (axios' `baseURL`); `absoluteUrlOverridesBase: false` is
  * axios' `allowAbsoluteUrls: false`, where even an absolute `url` is appended to the base.
  */
-export type OriginPolicy = (url: string, baseURL?: string, absoluteUrlOverridesBase?: boolean) => boolean;
+export type OriginPolicy = ((url: string, baseURL?: string, absoluteUrlOverridesBase?: boolean) => boolean) & {
+  /** The allowed origins, normalised (for messages). */
+  readonly origins: readonly string[];
+};
 
 export interface OriginPolicyOptions {
   /** Origins that may receive the token (`https://api.example.com`); checked and normalised here. */
@@ -32,10 +35,11 @@ export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
     allowedOrigins === undefined ? [defaultOrigin(options, pageOrigin)] : allowedOrigins.map(toOrigin),
   );
   const baseOriginOf = createBaseOriginCache();
-  return (url, baseURL, absoluteUrlOverridesBase = true) => {
+  const isAllowed = (url: string, baseURL?: string, absoluteUrlOverridesBase = true): boolean => {
     const origin = requestOriginOf(url, baseURL, absoluteUrlOverridesBase, pageOrigin, baseOriginOf);
     return origin !== null && origins.has(origin);
   };
+  return Object.assign(isAllowed, { origins: Object.freeze([...origins]) });
 }
 
 // Scheme-relative (`//host`) counts as absolute, as it does in browsers and in axios.

@@ -1,7 +1,7 @@
 import { AuthError } from '@authmachine/core';
 import { type AuthFetchOptions, createAuthFetch } from '@authmachine/fetch';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { API, PAGE, useTokenServer } from './tokenServer.js';
+import { API, OTHER, PAGE, useTokenServer } from './tokenServer.js';
 
 const server = useTokenServer();
 
@@ -223,6 +223,21 @@ describe('arguments a JavaScript caller got wrong', () => {
     createAuthFetch(session, { allowedOrigins: [API], allowedOrigin: API } as never);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]?.[0]).toMatch(/createAuthFetch has no option "allowedOrigin".*allowedOrigins/);
+    warn.mockRestore();
+  });
+});
+
+describe('a 401 from an origin that may not receive the token', () => {
+  it('warns once per origin in development, naming it and how to allow it', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const session = await server.loggedInSession();
+    const authFetch = createAuthFetch(session, { allowedOrigins: [API] });
+    const first = await authFetch(`${OTHER}/data`);
+    await authFetch(`${OTHER}/more`);
+    expect(first.status).toBe(401);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[0]).toContain(`${OTHER} is not among the origins allowed to receive it ("${API}")`);
+    expect(warn.mock.calls[0]?.[0]).toContain(`createAuthFetch(…, { allowedOrigins: ["${API}", "${OTHER}"] })`);
     warn.mockRestore();
   });
 });
