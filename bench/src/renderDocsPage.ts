@@ -79,7 +79,7 @@ export function renderDocsPage(results: BenchResults): string {
     '',
     '```sh',
     'pnpm bench          # builds the packages, prints these tables (about two minutes)',
-    'pnpm bench --json   # also rewrites bench/results/latest.json, this page and its chart',
+    'pnpm bench --json   # also rewrites bench/results/latest.json, this page, its chart and the sizes on the comparison page',
     '```',
   ].join('\n')}\n`;
 }

@@ -5,7 +5,7 @@ declare module 'axios' {
      * Send no token and never refresh on this request's 401: for the login and refresh calls
      * when they go through an attached instance.
      */
-    skipAuth?: boolean;
+    skipAuth?: boolean | undefined;
   }
 }
 

@@ -17,7 +17,8 @@ export interface AuthMachineConfig {
   refreshTimeout: number;
 }
 
-export type AuthMachineInput = Partial<AuthMachineConfig>;
+/** Each field defaults to `DEFAULT_CONFIG`'s, also when given as `undefined`. */
+export type AuthMachineInput = { [K in keyof AuthMachineConfig]?: AuthMachineConfig[K] | undefined };
 
 export interface AuthMachineContext {
   accessToken: string | null;
@@ -39,7 +40,7 @@ export type AuthMachineEvent =
   | { type: 'LOGIN'; loginId: number; tokens: SessionTokens }
   | { type: 'LOGIN'; loginId: number; login: LoginFunction }
   /** `fromOtherTab`: another tab logged out (cross-tab sync); it is not announced back. */
-  | { type: 'LOGOUT'; fromOtherTab?: boolean }
+  | { type: 'LOGOUT'; fromOtherTab?: boolean | undefined }
   /** Another tab of the app logged in or refreshed (cross-tab sync): adopt its tokens. */
   | { type: 'TOKENS_SYNCED'; tokens: SessionTokens }
   /** The server rejected this refresh token in another tab (cross-tab sync): the session ended there. */

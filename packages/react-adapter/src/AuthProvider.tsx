@@ -12,7 +12,7 @@ export interface AuthProviderProps {
    * The state to render on the server and to hydrate with on the client; both sides must pass the
    * same value. Default: the state every session starts in (`restoring`), which needs no passing.
    */
-  serverState?: AuthState;
+  serverState?: AuthState | undefined;
   children?: ReactNode;
 }
 

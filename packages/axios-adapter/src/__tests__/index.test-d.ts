@@ -60,11 +60,11 @@ describe('attachAuth', () => {
 describe('AttachAuthOptions', () => {
   it('has exactly the documented optional fields', () => {
     expectTypeOf<AttachAuthOptions>().toEqualTypeOf<{
-      shouldRefresh?: (error: AxiosError) => boolean;
-      allowedOrigins?: string[];
-      headerName?: string;
-      scheme?: string;
-      queueTimeout?: number;
+      shouldRefresh?: ((error: AxiosError) => boolean) | undefined;
+      allowedOrigins?: string[] | undefined;
+      headerName?: string | undefined;
+      scheme?: string | undefined;
+      queueTimeout?: number | undefined;
     }>();
   });
 
@@ -80,7 +80,27 @@ describe('AttachAuthOptions', () => {
     attachAuth(api, session, {});
   });
 
-  it('rejects unknown fields, wrong types, and undefined where a field is optional (exactOptionalPropertyTypes)', () => {
+  it('takes each option held as `T | undefined` as it is: undefined means the default (exactOptionalPropertyTypes)', () => {
+    const config: {
+      shouldRefresh?: ((error: AxiosError) => boolean) | undefined;
+      allowedOrigins?: string[] | undefined;
+      headerName?: string | undefined;
+      scheme?: string | undefined;
+      queueTimeout?: number | undefined;
+    } = {};
+    attachAuth(api, session, {
+      shouldRefresh: config.shouldRefresh,
+      allowedOrigins: config.allowedOrigins,
+      headerName: config.headerName,
+      scheme: config.scheme,
+      queueTimeout: config.queueTimeout,
+    });
+    attachAuth(api, session, { scheme: undefined, queueTimeout: undefined });
+    const skipAuth: boolean | undefined = config.queueTimeout === undefined ? undefined : true;
+    void api.get('/public', { skipAuth });
+  });
+
+  it('rejects unknown fields and wrong types', () => {
     // @ts-expect-error no such option
     attachAuth(api, session, { allowedOrigin: ['https://api.example.com'] });
     // @ts-expect-error origins are an array
@@ -89,8 +109,8 @@ describe('AttachAuthOptions', () => {
     attachAuth(api, session, { queueTimeout: '5s' });
     // @ts-expect-error shouldRefresh answers with a boolean
     attachAuth(api, session, { shouldRefresh: () => 'yes' });
-    // @ts-expect-error an absent option is left out, not set to undefined
-    attachAuth(api, session, { scheme: undefined });
+    // @ts-expect-error null is not "the default": leave the option out, or pass undefined
+    attachAuth(api, session, { queueTimeout: null });
   });
 });
 

@@ -9,7 +9,7 @@ export interface CrossTabLocks {
     callback: (lock: unknown) => T | Promise<T>,
   ): Promise<T>;
   /** The locks held now, as `navigator.locks.query()` lists them. Without it, no rotation marks (see rotationMark.ts). */
-  query?(): Promise<{ held?: Array<{ name?: string }> }>;
+  query?: (() => Promise<{ held?: Array<{ name?: string | undefined }> | undefined }>) | undefined;
 }
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */

@@ -7,12 +7,15 @@ export interface StateObserver {
   complete(): void;
 }
 
+/** An observer with any of the three callbacks; a callback given as `undefined` counts as absent. */
+type PartialStateObserver = { [K in keyof StateObserver]?: StateObserver[K] | undefined };
+
 /**
  * The session's `AuthState`, each time users could see it change: the one source every waiting
  * request of every adapter listens to. Observer-shaped, so an RxJS `Observable` wraps it in one line.
  */
 export interface StateChanges {
-  subscribe(observer: Partial<StateObserver>): { unsubscribe(): void };
+  subscribe(observer: PartialStateObserver): { unsubscribe(): void };
 }
 
 type SessionView = Pick<AuthSession, 'actor' | 'getSnapshot'>;
@@ -37,11 +40,11 @@ export function stateChangesOf(session: SessionView): StateChanges {
  * observers live in a Set: each leaves in O(1), so one change releases N waiters in one O(N) pass.
  */
 function createStateChanges(session: SessionView): StateChanges {
-  const observers = new Set<Partial<StateObserver>>();
+  const observers = new Set<PartialStateObserver>();
   let actorSubscription: { unsubscribe(): void } | null = null;
   let last: AuthState | null = null;
 
-  const endAll = (end: (observer: Partial<StateObserver>) => void): void => {
+  const endAll = (end: (observer: PartialStateObserver) => void): void => {
     const ending = [...observers];
     observers.clear();
     actorSubscription = null;

@@ -74,6 +74,19 @@ describe('components', () => {
     expectTypeOf<{ session: AuthSession; serverState: { status: 'x' } }>().not.toExtend<AuthProviderProps>();
   });
 
+  it('AuthProvider takes a serverState held as `AuthState | undefined` as it is (exactOptionalPropertyTypes)', () => {
+    expectTypeOf<AuthProviderProps['serverState']>().toEqualTypeOf<AuthState | undefined>();
+    // What a framework hands a page: the state the server rendered with, when there was one.
+    const page: { authState?: AuthState | undefined } = {};
+    expectTypeOf({ session, serverState: page.authState }).toExtend<AuthProviderProps>();
+    expectTypeOf(AuthProvider).toBeCallableWith({ session, serverState: page.authState, children: 'x' });
+    expectTypeOf(AuthProvider).toBeCallableWith({ session, serverState: undefined });
+    const fallback: ReactNode | undefined = undefined;
+    expectTypeOf(Authenticated).toBeCallableWith({ fallback, children: undefined });
+    // @ts-expect-error null is not a state: leave serverState out, or pass undefined
+    expectTypeOf(AuthProvider).toBeCallableWith({ session, serverState: null });
+  });
+
   it('Authenticated takes an optional fallback node and children', () => {
     expectTypeOf(Authenticated).parameter(0).toEqualTypeOf<AuthenticatedProps>();
     expectTypeOf({}).toExtend<AuthenticatedProps>();
