@@ -39,33 +39,28 @@ async function stormPhases(
   let sent = 0;
   const seen = { lastFirstTry: 0, refreshCall: 0, refreshAnswered: 0, firstRetry: 0 };
   const since = (): number => performance.now() - start;
-  // The server as the client sees it, with a clock on its door.
+  /** One arrival at the server, timed: `answer` is the server's own answer to it. */
+  const timedArrival = <T>(isRefresh: boolean, answer: () => Promise<T>): Promise<T> => {
+    if (start === 0) return answer();
+    if (isRefresh) {
+      seen.refreshCall = since();
+      return answer().finally(() => (seen.refreshAnswered = since()));
+    }
+    sent += 1;
+    if (sent === size) seen.lastFirstTry = since();
+    if (sent === size + 1) seen.firstRetry = since();
+    return answer();
+  };
+  // The server as the client sees it, with a clock on its door (axios adapter and fetch alike).
   const timed: MemoryServer = Object.create(server);
   Object.defineProperty(timed, 'adapter', {
-    value: (config: Parameters<MemoryServer['adapter']>[0]) => {
-      if (start === 0) return server.adapter(config);
-      if (config.url === REFRESH_PATH) {
-        seen.refreshCall = since();
-        return server.adapter(config).finally(() => (seen.refreshAnswered = since()));
-      }
-      sent += 1;
-      if (sent === size) seen.lastFirstTry = since();
-      if (sent === size + 1) seen.firstRetry = since();
-      return server.adapter(config);
-    },
+    value: (config: Parameters<MemoryServer['adapter']>[0]) =>
+      timedArrival(config.url === REFRESH_PATH, () => server.adapter(config)),
   });
   Object.defineProperty(timed, 'fetch', {
     value: (input: RequestInfo | URL, init?: RequestInit) => {
-      if (start === 0) return server.fetch(input, init);
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (url.endsWith(REFRESH_PATH)) {
-        seen.refreshCall = since();
-        return server.fetch(input, init).finally(() => (seen.refreshAnswered = since()));
-      }
-      sent += 1;
-      if (sent === size) seen.lastFirstTry = since();
-      if (sent === size + 1) seen.firstRetry = since();
-      return server.fetch(input, init);
+      return timedArrival(url.endsWith(REFRESH_PATH), () => server.fetch(input, init));
     },
   });
   server.issueToken();

@@ -30,7 +30,7 @@ export function createRevoker(
       Promise.resolve()
         .then(() => revoke({ ...tokens, signal: controller.signal }))
         .catch((error: unknown) => {
-          if (!controller.signal.aborted || controller.signal.reason !== STOPPED) onFailure(error);
+          if (controller.signal.reason !== STOPPED) onFailure(error);
         })
         .finally(() => {
           clearTimeout(timer);

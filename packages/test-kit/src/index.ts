@@ -26,4 +26,5 @@ export { inParallel, reasonsOf, rejectionOf, valuesOf } from './results.js';
 export { describeAdapterSuite } from './suite/describeAdapterSuite.js';
 export { untilStatus } from './untilStatus.js';
 export { type FakeAuthServer, useFakeAuthServer } from './useFakeAuthServer.js';
+export { type ReadmeApiSeen, useReadmeApi } from './useReadmeApi.js';
 export { countTokenRejections, pause, recordStatuses, until, untilIo } from './waiting.js';

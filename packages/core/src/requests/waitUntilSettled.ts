@@ -106,10 +106,13 @@ function stretchOf(session: SessionView, first: RequestWait): Stretch {
   let subscription: { unsubscribe(): void } | undefined;
   let ended = false;
 
-  const end = (tell: (listener: StretchListener) => void): void => {
+  const close = (): void => {
     ended = true;
     stretchesByActor.delete(session.actor);
     subscription?.unsubscribe();
+  };
+  const end = (tell: (listener: StretchListener) => void): void => {
+    close();
     for (const listener of [...listeners]) tell(listener);
     listeners.clear();
   };
@@ -125,9 +128,7 @@ function stretchOf(session: SessionView, first: RequestWait): Stretch {
     },
     leave(listener) {
       if (!listeners.delete(listener) || listeners.size > 0 || ended) return;
-      ended = true;
-      stretchesByActor.delete(session.actor);
-      subscription?.unsubscribe();
+      close();
     },
   };
   subscription = stateChangesOf(session).subscribe({

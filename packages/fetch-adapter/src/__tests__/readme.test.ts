@@ -1,40 +1,16 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeReadmeExample } from '@authmachine/test-kit';
-import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { useReadmeApi, writeReadmeExample } from '@authmachine/test-kit';
+import { afterEach, expect, it, vi } from 'vitest';
 
-// The README's fetch example is what users copy: run it exactly as written against a server whose
-// first access token has already expired.
+// The READMEs' fetch examples are what users copy (the repository's, and the package's that npm
+// shows): run each exactly as written against a server whose first access token has already expired.
 const here = dirname(fileURLToPath(import.meta.url));
+const seen = useReadmeApi();
+afterEach(() => vi.restoreAllMocks());
 
-const seen = {
-  logins: [] as unknown[],
-  refreshes: [] as unknown[],
-  api: [] as Array<{ path: string; authorization: string | null }>,
-};
-const server = setupServer(
-  http.post('https://api.example.com/auth/login', async ({ request }) => {
-    seen.logins.push({ body: await request.json(), authorization: request.headers.get('authorization') });
-    return HttpResponse.json({ accessToken: 'access-1', refreshToken: 'refresh-1', expiresIn: 900 });
-  }),
-  http.post('https://api.example.com/auth/refresh', async ({ request }) => {
-    seen.refreshes.push({ body: await request.json(), authorization: request.headers.get('authorization') });
-    return HttpResponse.json({ accessToken: 'access-2', refreshToken: 'refresh-2', expiresIn: 900 });
-  }),
-  http.get('https://api.example.com/*', ({ request }) => {
-    const authorization = request.headers.get('authorization');
-    const path = new URL(request.url).pathname;
-    seen.api.push({ path, authorization });
-    return authorization === 'Bearer access-2'
-      ? HttpResponse.json({ path })
-      : HttpResponse.json({ error: 'invalid_token' }, { status: 401 });
-  }),
-);
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterAll(() => server.close());
+const first = ['/me', '/orders', '/invoices'].map((path) => ({ path, authorization: 'Bearer access-1' }));
+const retried = first.map(({ path }) => ({ path, authorization: 'Bearer access-2' }));
 
 it('runs the README fetch example: three 401s, one refresh call, three retries, then ky with the new token', async () => {
   const generated = writeReadmeExample('readme-fetch-example', join(here, '.generated/readmeFetchExample.ts'));
@@ -44,9 +20,23 @@ it('runs the README fetch example: three 401s, one refresh call, three retries, 
 
   expect(seen.logins).toEqual([{ body: { username: 'ada', password: 'secret' }, authorization: null }]);
   expect(seen.refreshes).toEqual([{ body: { refreshToken: 'refresh-1' }, authorization: null }]);
-  const first = ['/me', '/orders', '/invoices'].map((path) => ({ path, authorization: 'Bearer access-1' }));
-  const retried = first.map(({ path }) => ({ path, authorization: 'Bearer access-2' }));
   expect(seen.api).toEqual([...first, ...retried, { path: '/me', authorization: 'Bearer access-2' }]);
   expect(log).toHaveBeenNthCalledWith(1, [200, 200, 200]);
   expect(log).toHaveBeenNthCalledWith(2, { path: '/me' });
+});
+
+it("runs the package README's example: three 401s, one refresh call, three retries with the new token", async () => {
+  const generated = writeReadmeExample(
+    'package-readme-example',
+    join(here, '.generated/packageReadmeExample.ts'),
+    join(here, '../../README.md'),
+  );
+  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+
+  await import(/* @vite-ignore */ generated);
+
+  expect(seen.logins).toEqual([{ body: { username: 'ada', password: 'secret' }, authorization: null }]);
+  expect(seen.refreshes).toEqual([{ body: { refreshToken: 'refresh-1' }, authorization: null }]);
+  expect(seen.api).toEqual([...first, ...retried]);
+  expect(log).toHaveBeenCalledWith([200, 200, 200]);
 });
