@@ -28,6 +28,7 @@ export default defineConfig({
             'docs/scripts/**/*.test.ts',
             'docs/snippets/**/*.test.ts',
             'bench/src/**/*.test.ts',
+            'integration/src/**/*.test.ts',
             '*.test.ts',
           ],
           exclude: [reactAdapterTests, '**/node_modules/**'],
