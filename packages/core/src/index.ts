@@ -26,7 +26,7 @@ export type { OAuth2RefreshOptions } from './oauth2/oauth2Refresh.js';
 export { oauth2Refresh } from './oauth2/oauth2Refresh.js';
 export type { OAuth2RevokeOptions } from './oauth2/oauth2Revoke.js';
 export { oauth2Revoke } from './oauth2/oauth2Revoke.js';
-export type { OAuthClientOptions } from './oauth2/oauthClient.js';
+export type { OAuthClientOptions, OAuthErrorBody } from './oauth2/oauthClient.js';
 export { OAuthResponseError } from './oauth2/oauthClient.js';
 export { checkSession, warnUnknownOptions } from './optionChecks.js';
 export type { AuthHeaderFormat } from './requests/adapterOptions.js';

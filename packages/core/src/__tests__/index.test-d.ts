@@ -19,6 +19,8 @@ import {
   inProcessLocks,
   isSessionEndedByDefault,
   memoryStorage,
+  type OAuthErrorBody,
+  OAuthResponseError,
   type RefreshContext,
   type RevokeContext,
   SessionExpiredError,
@@ -317,5 +319,19 @@ describe('optional options held as `T | undefined` (exactOptionalPropertyTypes)'
     createAuthSession({ refresh, refreshTimeout: null });
     // @ts-expect-error accessToken is required, and undefined is no token
     createAuthSession({ refresh: async () => ({ accessToken: oauthBody.refresh_token }) });
+  });
+});
+
+describe('OAuthResponseError', () => {
+  it('takes an error body whose optional fields were read as `string | undefined`', () => {
+    const parsed: { error: string | undefined; error_description: string | undefined } = {
+      error: oauthBody.refresh_token,
+      error_description: undefined,
+    };
+    const error = new OAuthResponseError('/oauth/token', 400, parsed);
+    expectTypeOf(error.body).toEqualTypeOf<OAuthErrorBody>();
+    expectTypeOf(error.body.error).toEqualTypeOf<string | undefined>();
+    // @ts-expect-error the status is a number
+    new OAuthResponseError('/oauth/token', '400', {});
   });
 });

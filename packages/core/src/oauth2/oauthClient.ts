@@ -13,14 +13,20 @@ export interface OAuthClientOptions {
   fetch?: typeof fetch | undefined;
 }
 
+/** The RFC 6749 §5.2 fields of an error body: the only ones an `OAuthResponseError` keeps. */
+export interface OAuthErrorBody {
+  error?: string | undefined;
+  error_description?: string | undefined;
+}
+
 /** What a token or revocation endpoint answered other than 2xx: its status and OAuth error, no tokens. */
 export class OAuthResponseError extends Error {
   override name = 'OAuthResponseError';
   readonly status: number;
   /** Only the RFC 6749 §5.2 fields of the body: `error` and `error_description`. */
-  readonly body: { error?: string; error_description?: string };
+  readonly body: OAuthErrorBody;
 
-  constructor(endpoint: string, status: number, body: { error?: string; error_description?: string }) {
+  constructor(endpoint: string, status: number, body: OAuthErrorBody) {
     super(`${endpoint} answered HTTP ${status}${body.error === undefined ? '' : ` (${body.error})`}`);
     this.status = status;
     this.body = body;
@@ -85,8 +91,8 @@ function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
-function errorFields(body: unknown): { error?: string; error_description?: string } {
-  const fields: { error?: string; error_description?: string } = {};
+function errorFields(body: unknown): OAuthErrorBody {
+  const fields: OAuthErrorBody = {};
   if (typeof body !== 'object' || body === null) return fields;
   const { error, error_description } = body as Record<string, unknown>;
   if (typeof error === 'string') fields.error = error;
