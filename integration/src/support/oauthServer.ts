@@ -16,6 +16,8 @@ export interface GrantRecord {
   refreshToken: string | undefined;
   /** The RFC 6749 §5.2 error the provider answered with; undefined when it issued tokens. */
   error: string | undefined;
+  /** The refresh token it issued in exchange (rotation), if any. */
+  issuedRefreshToken: string | undefined;
 }
 
 /** The token endpoint's answer to an authorization_code grant (RFC 6749 §5.1). */
@@ -97,10 +99,12 @@ export async function startOAuthServer(): Promise<OAuthServer> {
   const grants: GrantRecord[] = [];
   const record = (ctx: KoaContextWithOIDC, error: string | undefined): void => {
     const params = ctx.oidc.params ?? {};
+    const issued = error === undefined ? (ctx.body as { refresh_token?: unknown }).refresh_token : undefined;
     grants.push({
       grantType: String(params.grant_type),
       refreshToken: typeof params.refresh_token === 'string' ? params.refresh_token : undefined,
       error,
+      issuedRefreshToken: typeof issued === 'string' ? issued : undefined,
     });
   };
   provider.on('grant.success', (ctx) => record(ctx, undefined));
