@@ -36,6 +36,7 @@ export default defineConfig({
           { text: 'Storage and security', link: '/guide/storage-security' },
           { text: 'Cross-tab sessions', link: '/guide/cross-tab' },
           { text: 'Server requirements', link: '/guide/server' },
+          { text: 'Keycloak, Auth0, any OAuth server', link: '/guide/oauth-servers' },
           { text: 'Testing your app', link: '/guide/testing' },
         ],
       },
