@@ -4,7 +4,7 @@ import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 /** The header this library writes: its name, and how a token becomes its value. */
 export interface AuthHeader {
   set(config: InternalAxiosRequestConfig, token: string): void;
-  /** Takes ours off the request's headers, for a retry that must not resend the old token. */
+  /** Takes ours off the request's headers: a retry that may no longer carry a token. */
   remove(config: InternalAxiosRequestConfig): void;
 }
 
@@ -54,9 +54,13 @@ export function createAuthHeader(name?: string, scheme?: string): AuthHeader {
  */
 function writeHeader(headers: AxiosHeaders, name: string, lowerName: string, value: string): void {
   const target = headers as unknown as Record<string, unknown>;
-  let existing: string | undefined;
-  for (const key of Object.keys(target)) {
-    if (key.toLowerCase() === lowerName) existing = key;
+  // AxiosHeaders keeps one key per header, whatever its case: found under our own casing (a retry,
+  // a second attempt), it is the one; else any key may be it, in another casing.
+  let existing: string | undefined = Object.hasOwn(target, name) ? name : undefined;
+  if (existing === undefined) {
+    for (const key in target) {
+      if (key.toLowerCase() === lowerName && Object.hasOwn(target, key)) existing = key;
+    }
   }
   if (existing !== undefined && target[existing] === false) return;
   target[existing ?? name] = value;

@@ -2,7 +2,7 @@ import { type AuthState, beginWait, decideBeforeSending, isHeld, type RequestWai
 import type { InternalAxiosRequestConfig } from 'axios';
 import type { OriginCheck } from './allowedOrigins.js';
 import type { AuthHeader } from './authHeader.js';
-import { requestAuthOf, setRequestAuth } from './requestAuth.js';
+import { requestAuthFor, requestAuthOf, setRequestAuth } from './requestAuth.js';
 import type { RequestQueue } from './requestQueue.js';
 
 export interface AuthorizeContext {
@@ -21,7 +21,12 @@ export function authorizeRequest(
   config: InternalAxiosRequestConfig,
   context: AuthorizeContext,
 ): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
-  if (config.skipAuth === true || !context.isAllowedOrigin(config)) return config;
+  if (config.skipAuth === true || !context.isAllowedOrigin(config)) {
+    // A retry left with the token its 401 was answered with; an app interceptor that has since
+    // sent it elsewhere, or marked it skipAuth, sends it without.
+    if (requestAuthOf(config)?.retried === true) context.header.remove(config);
+    return config;
+  }
   const state: AuthState = context.queue.current();
   if (!isHeld(state)) return withDecision(config, beginWait(state), context.header);
   return context.queue.whenSettled(config).then((wait) => withDecision(config, wait, context.header));
@@ -35,7 +40,11 @@ function withDecision(
   const decision = decideBeforeSending(wait);
   if (decision.type === 'fail') throw decision.error;
   const token = decision.type === 'send' ? decision.token : null;
+  const retried = requestAuthOf(config)?.retried === true;
+  // A retry already carries a token (the one core retried it with): replaced here by today's, or
+  // taken off when there is none any more (a logout while it was on its way).
   if (token !== null) header.set(config, token);
-  setRequestAuth(config, { carriedToken: token, retried: requestAuthOf(config)?.retried ?? false });
+  else if (retried) header.remove(config);
+  setRequestAuth(config, requestAuthFor(token, retried));
   return config;
 }

@@ -39,7 +39,9 @@ export async function retryAfterRefresh(error: unknown, context: RetryContext): 
   const decision = decideAfterRejection(await context.queue.whenSettled(config), auth.carriedToken);
   if (decision.type === 'fail') throw decision.error;
   if (decision.type === 'keepResponse' || decision.token === null) throw error;
-  context.header.remove(config);
+  // Over the rejected token, in place: the retry must not resend it, and deleting the header would
+  // turn axios' headers object into a slow dictionary that every later step of the retry pays for.
+  context.header.set(config, decision.token);
   return context.instance.request(markAsRetry(config));
 }
 
