@@ -29,7 +29,7 @@ export function authorizeRequest(
   }
   const state: AuthState = context.queue.current();
   if (!isHeld(state)) return withDecision(config, beginWait(state), context.header);
-  return context.queue.whenSettled(config).then((wait) => withDecision(config, wait, context.header));
+  return context.queue.afterSettled(config, (wait) => withDecision(config, wait, context.header));
 }
 
 function withDecision(

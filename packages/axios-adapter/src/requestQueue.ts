@@ -13,8 +13,13 @@ import { from, Observable, race, throwError, timeout } from 'rxjs';
 export interface RequestQueue {
   /** The session's state now, as the queue sees it. */
   current(): AuthState;
-  /** Resolves once the machine is neither `restoring` nor `refreshing` (at once if it is not). */
-  whenSettled(config: InternalAxiosRequestConfig): Promise<RequestWait>;
+  /**
+   * Calls `then` once the machine is neither `restoring` nor `refreshing` (at once if it is not),
+   * with what the request saw meanwhile; rejects if the request left the queue first (its signal,
+   * the queue's timeout, a detach). One promise per request: the continuation is chained onto the
+   * shared wait directly, rather than onto a promise of its own.
+   */
+  afterSettled<T>(config: InternalAxiosRequestConfig, then: (wait: RequestWait) => T | Promise<T>): Promise<T>;
   /** Rejects every waiting request with a `CanceledError`. */
   close(): void;
 }
@@ -35,25 +40,29 @@ export function createRequestQueue(session: AuthSession, options: { queueTimeout
   let stretch: HeldStretch | null = null;
   let closed = false;
 
-  function whenSettled(config: InternalAxiosRequestConfig): Promise<RequestWait> {
+  function afterSettled<T>(
+    config: InternalAxiosRequestConfig,
+    then: (wait: RequestWait) => T | Promise<T>,
+  ): Promise<T> {
     const first = beginWait(current());
-    if (!isHeld(first.state)) return Promise.resolve(first);
+    if (!isHeld(first.state)) return Promise.resolve(first).then(then);
     if (closed) return Promise.reject(detachedError(config));
     if (stretch === null || stretch.isOver()) stretch = heldStretch(session);
     const held = stretch;
     held.join();
     const { signal } = config;
-    const waited = signal || queueTimeout !== undefined ? ownWait(held.settled, config, queueTimeout) : held.settled;
-    return waited.catch((error: unknown) => {
+    const ownsWait = signal || queueTimeout !== undefined;
+    const waited = ownsWait ? ownWait(held.settled, config, queueTimeout) : held.settled;
+    return waited.then(then, (error: unknown) => {
       // This request left before the stretch ended (its signal, its timeout): one fewer to wait for.
-      held.leave();
+      if (ownsWait) held.leave();
       throw error === DETACHED ? detachedError(config) : error;
     });
   }
 
   return {
     current,
-    whenSettled,
+    afterSettled,
     close() {
       closed = true;
       stretch?.detach();

@@ -19,9 +19,10 @@ export interface RetryContext {
  * The response interceptor's error path. A rejected token is reported to the machine, which
  * starts at most one refresh for it (none for an older token); the request waits for the machine
  * to settle, and core decides (`decideAfterRejection`) whether it is retried once, fails, or keeps
- * its 401.
+ * its 401. Not async: it throws the errors it passes on synchronously, which axios' promise chain
+ * turns into the rejection, and returns the retry's own promise rather than one wrapping it.
  */
-export async function retryAfterRefresh(error: unknown, context: RetryContext): Promise<AxiosResponse> {
+export function retryAfterRefresh(error: unknown, context: RetryContext): Promise<AxiosResponse> {
   if (!isAxiosError(error) || !error.config) throw error;
   const { config } = error;
   const auth = requestAuthOf(config);
@@ -35,14 +36,17 @@ export async function retryAfterRefresh(error: unknown, context: RetryContext): 
   if (!auth || auth.retried || auth.carriedToken === null || config.skipAuth === true) throw error;
   if (!asksForRefresh(error, context.shouldRefresh)) throw error;
 
-  context.session.tokenRejected(auth.carriedToken);
-  const decision = decideAfterRejection(await context.queue.whenSettled(config), auth.carriedToken);
-  if (decision.type === 'fail') throw decision.error;
-  if (decision.type === 'keepResponse' || decision.token === null) throw error;
-  // Over the rejected token, in place: the retry must not resend it, and deleting the header would
-  // turn axios' headers object into a slow dictionary that every later step of the retry pays for.
-  context.header.set(config, decision.token);
-  return context.instance.request(markAsRetry(config));
+  const { carriedToken } = auth;
+  context.session.tokenRejected(carriedToken);
+  return context.queue.afterSettled(config, (wait) => {
+    const decision = decideAfterRejection(wait, carriedToken);
+    if (decision.type === 'fail') throw decision.error;
+    if (decision.type === 'keepResponse' || decision.token === null) throw error;
+    // Over the rejected token, in place: the retry must not resend it, and deleting the header would
+    // turn axios' headers object into a slow dictionary that every later step of the retry pays for.
+    context.header.set(config, decision.token);
+    return context.instance.request(markAsRetry(config));
+  });
 }
 
 // An app predicate that throws must not turn one failed request into an unexplained one.
