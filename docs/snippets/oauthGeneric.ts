@@ -1,4 +1,4 @@
-import { createAuthSession, oauth2Refresh, oauth2Revoke } from '@authmachine/core';
+import { createAuthSession, type OAuthTokenResponse, oauth2Refresh, oauth2Revoke } from '@authmachine/core';
 
 // Any RFC 6749 authorization server: its token endpoint, its RFC 7009 revocation endpoint and the
 // id of your client. A browser app is a public client: no secret, the id goes in the form body.
@@ -9,18 +9,8 @@ export const session = createAuthSession({
   revoke: oauth2Revoke({ revocationEndpoint: 'https://auth.example.com/oauth/revoke', clientId }),
 });
 
-/** The token endpoint's answer to your login (authorization code with PKCE), RFC 6749 §5.1. */
-export interface TokenResponse {
-  access_token: string;
-  refresh_token?: string;
-  expires_in?: number;
-}
-
-// Your OAuth library (or your redirect page) does the login; the session takes over from there.
-export async function startSession(tokens: TokenResponse): Promise<void> {
-  await session.login({
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    expiresIn: tokens.expires_in,
-  });
+// Your OAuth library (or your redirect page) does the login (authorization code with PKCE); the
+// token endpoint's answer (RFC 6749 §5.1) goes to the session as it came, no renaming.
+export async function startSession(tokens: OAuthTokenResponse): Promise<void> {
+  await session.login(tokens);
 }

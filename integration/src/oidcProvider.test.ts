@@ -54,11 +54,7 @@ function createSession(options: Partial<AuthSessionOptions> = {}): AuthSession {
 
 async function logIn(session: AuthSession): Promise<TokenResponse> {
   const tokens = await oauth.login();
-  await session.login({
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    expiresIn: tokens.expires_in,
-  });
+  await session.login(tokens); // the token endpoint's RFC 6749 body, as it came
   return tokens;
 }
 

@@ -62,6 +62,11 @@ const options: AuthSessionOptions = {
 };
 
 export const session: AuthSession = createAuthSession(options);
+export const oauthSession: AuthSession = createAuthSession({
+  refresh: ({ refreshToken, signal }) =>
+    postForm('/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, signal),
+  refreshTimeout: config.refreshTimeout,
+});
 export const sharedSession: AuthSession = createAuthSession({
   refresh: async () => ({ accessToken: 'a', refreshToken: undefined, expiresAt: undefined }),
   storage: typeof localStorage === 'undefined' ? memoryStorage() : webStorage(localStorage),
@@ -71,6 +76,7 @@ export const sharedSession: AuthSession = createAuthSession({
 export async function logIn(body: TokenResponse): Promise<string | null> {
   await session.login(toTokenSet(body));
   await session.login(async () => ({ accessToken: body.access_token, expiresIn: body.expires_in }));
+  await session.login(body); // the RFC 6749 body as it came
   return session.waitForAccessToken({ signal: undefined, timeout: config.queueTimeout });
 }
 

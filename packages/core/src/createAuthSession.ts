@@ -20,7 +20,7 @@ import type {
   AuthSessionOptions,
   AuthState,
   SessionTokens,
-  TokenSet,
+  TokenResult,
   WaitOptions,
 } from './types.js';
 
@@ -167,7 +167,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     return decision.type === 'send' ? decision.token : null;
   }
 
-  async function login(input: TokenSet | (() => Promise<TokenSet>)): Promise<void> {
+  async function login(input: TokenResult | (() => Promise<TokenResult>)): Promise<void> {
     assertRunning();
     await untilRestored();
     const loginId = ++lastLoginId;
@@ -258,7 +258,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
 }
 
 async function readStoredTokens(
-  storage: { get(): TokenSet | null | Promise<TokenSet | null> },
+  storage: { get(): TokenResult | null | Promise<TokenResult | null> },
   now: () => number,
 ): Promise<SessionTokens | null> {
   const stored: unknown = await storage.get();

@@ -15,6 +15,23 @@ export interface TokenSet {
   expiresIn?: number | undefined;
 }
 
+/**
+ * The standard token response of RFC 6749 §5.1, as Keycloak, Auth0, Cognito, Okta and oidc-provider
+ * send it: a login or refresh may return the body as it came.
+ */
+export interface OAuthTokenResponse {
+  access_token: string;
+  /** Absent in a refresh result: the old refresh token is kept (RFC 6749 §6). */
+  refresh_token?: string | undefined;
+  /** Seconds; some servers (Azure AD v1) send a string of digits. */
+  expires_in?: number | string | undefined;
+  token_type?: string | undefined;
+  scope?: string | undefined;
+}
+
+/** What a login, refresh or storage read may return: our shape, or the RFC 6749 body. */
+export type TokenResult = TokenSet | OAuthTokenResponse;
+
 /** Tokens as the machine holds them: validated, with the expiry resolved once on arrival. */
 export interface SessionTokens {
   accessToken: string;
@@ -25,7 +42,7 @@ export interface SessionTokens {
 }
 
 export interface TokenStorage {
-  get(): TokenSet | null | Promise<TokenSet | null>;
+  get(): TokenResult | null | Promise<TokenResult | null>;
   set(tokens: TokenSet): void | Promise<void>;
   clear(): void | Promise<void>;
 }
@@ -37,7 +54,7 @@ export interface RefreshContext {
 }
 
 export interface AuthSessionOptions {
-  refresh: (ctx: RefreshContext) => Promise<TokenSet>;
+  refresh: (ctx: RefreshContext) => Promise<TokenResult>;
   /** Default `memoryStorage()`. */
   storage?: TokenStorage | undefined;
   /** Ms before expiry to refresh proactively; `false` turns the timer off. Default 30_000. */
@@ -120,7 +137,7 @@ export interface AuthSession {
   /** The same object until the state changes. */
   getSnapshot(): AuthState;
   subscribe(listener: (state: AuthState) => void): () => void;
-  login(tokens: TokenSet | (() => Promise<TokenSet>)): Promise<void>;
+  login(tokens: TokenResult | (() => Promise<TokenResult>)): Promise<void>;
   /** Resolves once storage is cleared. */
   logout(): Promise<void>;
   /** Forces one refresh, or joins the one under way; resolves with the new access token. */

@@ -21,10 +21,13 @@ import {
   memoryStorage,
   type OAuthErrorBody,
   OAuthResponseError,
+  type OAuthTokenResponse,
+  oauth2Refresh,
   type RefreshContext,
   type RevokeContext,
   SessionExpiredError,
   TokenRefreshError,
+  type TokenResult,
   type TokenSet,
   type TokenStorage,
   type WaitOptions,
@@ -108,7 +111,7 @@ describe('AuthSession', () => {
     expectTypeOf(session.actor).toEqualTypeOf<Actor<typeof authMachine>>();
     expectTypeOf(session.getSnapshot).toEqualTypeOf<() => AuthState>();
     expectTypeOf(session.subscribe).toEqualTypeOf<(listener: (state: AuthState) => void) => () => void>();
-    expectTypeOf(session.login).toEqualTypeOf<(tokens: TokenSet | (() => Promise<TokenSet>)) => Promise<void>>();
+    expectTypeOf(session.login).toEqualTypeOf<(tokens: TokenResult | (() => Promise<TokenResult>)) => Promise<void>>();
     expectTypeOf(session.logout).toEqualTypeOf<() => Promise<void>>();
     expectTypeOf(session.refresh).toEqualTypeOf<() => Promise<string>>();
     expectTypeOf(session.getAccessToken).toEqualTypeOf<() => string | null>();
@@ -196,7 +199,7 @@ describe('errors', () => {
 describe('createAuthSession options', () => {
   it('needs refresh, typed with its context', () => {
     expectTypeOf<RefreshContext>().toEqualTypeOf<{ refreshToken: string; signal: AbortSignal }>();
-    expectTypeOf<AuthSessionOptions['refresh']>().toEqualTypeOf<(ctx: RefreshContext) => Promise<TokenSet>>();
+    expectTypeOf<AuthSessionOptions['refresh']>().toEqualTypeOf<(ctx: RefreshContext) => Promise<TokenResult>>();
     // @ts-expect-error refresh is required
     createAuthSession({});
     createAuthSession({
@@ -206,7 +209,7 @@ describe('createAuthSession options', () => {
 
   it('types every optional option', () => {
     expectTypeOf<AuthSessionOptions>().toEqualTypeOf<{
-      refresh: (ctx: RefreshContext) => Promise<TokenSet>;
+      refresh: (ctx: RefreshContext) => Promise<TokenResult>;
       storage?: TokenStorage | undefined;
       refreshLeeway?: number | false | undefined;
       refreshTimeout?: number | undefined;
@@ -231,7 +234,7 @@ describe('createAuthSession options', () => {
   });
 
   it('storage may be sync or async', () => {
-    expectTypeOf<TokenStorage['get']>().returns.toEqualTypeOf<TokenSet | null | Promise<TokenSet | null>>();
+    expectTypeOf<TokenStorage['get']>().returns.toEqualTypeOf<TokenResult | null | Promise<TokenResult | null>>();
     const asyncStorage: TokenStorage = {
       get: async () => null,
       set: async () => undefined,
@@ -333,5 +336,35 @@ describe('OAuthResponseError', () => {
     expectTypeOf(error.body.error).toEqualTypeOf<string | undefined>();
     // @ts-expect-error the status is a number
     new OAuthResponseError('/oauth/token', '400', {});
+  });
+});
+
+describe('the RFC 6749 token response', () => {
+  const tokenEndpointBody = {
+    access_token: 'a',
+    refresh_token: 'r',
+    expires_in: 300,
+    token_type: 'Bearer',
+    scope: 'openid offline_access',
+  };
+
+  it('is what login, refresh and storage reads may return, as the server sent it', () => {
+    expectTypeOf(tokenEndpointBody).toExtend<OAuthTokenResponse>();
+    expectTypeOf(session.login).toBeCallableWith(tokenEndpointBody);
+    expectTypeOf(session.login).toBeCallableWith(async () => tokenEndpointBody);
+    createAuthSession({ refresh: async () => tokenEndpointBody });
+    createAuthSession({ refresh: async () => ({ access_token: 'a', expires_in: '3600' }) });
+    const storage: TokenStorage = { get: () => tokenEndpointBody, set: () => undefined, clear: () => undefined };
+    expectTypeOf(storage).toExtend<TokenStorage>();
+    expectTypeOf(oauth2Refresh({ tokenEndpoint: 'https://auth.test/token', clientId: 'spa' })).returns.toEqualTypeOf<
+      Promise<OAuthTokenResponse>
+    >();
+  });
+
+  it('still needs an access token under one name or the other', () => {
+    // @ts-expect-error no access token at all
+    createAuthSession({ refresh: async () => ({ refresh_token: 'r', expires_in: 300 }) });
+    // @ts-expect-error access_token is a string
+    session.login({ access_token: 42 });
   });
 });

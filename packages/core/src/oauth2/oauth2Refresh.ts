@@ -1,4 +1,4 @@
-import type { RefreshContext, TokenSet } from '../types.js';
+import type { OAuthTokenResponse, RefreshContext } from '../types.js';
 import { checkClientOptions, type OAuthClientOptions, postForm } from './oauthClient.js';
 
 export interface OAuth2RefreshOptions extends OAuthClientOptions {
@@ -14,7 +14,7 @@ export interface OAuth2RefreshOptions extends OAuthClientOptions {
  * server's body as it is, which the session reads; a non-2xx answer throws an `OAuthResponseError`
  * with its status and OAuth error, which the default `isSessionEnded` classifies.
  */
-export function oauth2Refresh(options: OAuth2RefreshOptions): (ctx: RefreshContext) => Promise<TokenSet> {
+export function oauth2Refresh(options: OAuth2RefreshOptions): (ctx: RefreshContext) => Promise<OAuthTokenResponse> {
   checkClientOptions('oauth2Refresh', 'tokenEndpoint', options?.tokenEndpoint, options);
   return async ({ refreshToken, signal }) =>
     (await postForm(
@@ -22,5 +22,5 @@ export function oauth2Refresh(options: OAuth2RefreshOptions): (ctx: RefreshConte
       { grant_type: 'refresh_token', refresh_token: refreshToken, scope: options.scope },
       options,
       signal,
-    )) as TokenSet;
+    )) as OAuthTokenResponse;
 }

@@ -1,4 +1,4 @@
-import type { AuthSession, AuthState, AuthStatus, TokenSet } from '@authmachine/core';
+import type { AuthSession, AuthState, AuthStatus, TokenResult } from '@authmachine/core';
 import {
   Authenticated,
   type AuthenticatedProps,
@@ -59,7 +59,7 @@ describe('the other hooks', () => {
     expectTypeOf(useAuth()).toExtend<AuthState>();
     expectTypeOf(useAuth().status).toEqualTypeOf<AuthStatus>();
     expectTypeOf(useAuth().login).toEqualTypeOf<AuthSession['login']>();
-    expectTypeOf(useAuth().login).parameter(0).toEqualTypeOf<TokenSet | (() => Promise<TokenSet>)>();
+    expectTypeOf(useAuth().login).parameter(0).toEqualTypeOf<TokenResult | (() => Promise<TokenResult>)>();
     expectTypeOf(useAuth().logout).returns.toEqualTypeOf<Promise<void>>();
   });
 });
