@@ -4,14 +4,25 @@
  * whose expiry we simply do not know.
  */
 export function decodeJwtExpiry(token: unknown): number | null {
+  return decodeJwtTimes(token)?.expiresAt ?? null;
+}
+
+/** A JWT's `exp` and `iat` claims in epoch ms; `issuedAt` null when absent. Never verified. */
+export interface JwtTimes {
+  expiresAt: number;
+  issuedAt: number | null;
+}
+
+export function decodeJwtTimes(token: unknown): JwtTimes | null {
   if (typeof token !== 'string') return null;
   const parts = token.split('.');
   if (parts.length !== 3 || !parts[1]) return null;
   try {
     const claims: unknown = JSON.parse(decodeBase64Url(parts[1]));
     if (typeof claims !== 'object' || claims === null) return null;
-    const exp = (claims as { exp?: unknown }).exp;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+    const { exp, iat } = claims as { exp?: unknown; iat?: unknown };
+    if (typeof exp !== 'number' || !Number.isFinite(exp)) return null;
+    return { expiresAt: exp * 1000, issuedAt: typeof iat === 'number' && Number.isFinite(iat) ? iat * 1000 : null };
   } catch {
     return null;
   }

@@ -1,5 +1,5 @@
 import { InvalidTokenResponseError } from './errors.js';
-import { decodeJwtExpiry } from './jwt.js';
+import { decodeJwtTimes } from './jwt.js';
 import type { SessionTokens, TokenSet } from './types.js';
 
 /**
@@ -78,10 +78,20 @@ export function toTokenSet(tokens: Omit<SessionTokens, 'receivedAt'>): TokenSet 
   return set;
 }
 
+/**
+ * The expiry on this device's clock. `expiresIn` counts from the token's arrival, so it holds
+ * whatever the clock says. A JWT's `exp` is a date on the server's clock: with an `iat`, the token's
+ * lifetime (`exp - iat`) is counted from its arrival instead, so that a clock minutes ahead or
+ * behind the server's neither refreshes at once in a loop nor sends a token the server has
+ * expired; with `exp` alone, it is taken as it is (and a 401 still refreshes).
+ */
 function resolveExpiry(accessToken: string, expiresAt: unknown, expiresIn: unknown, receivedAt: number): number | null {
   if (isFiniteNumber(expiresAt)) return expiresAt;
   if (isFiniteNumber(expiresIn)) return receivedAt + expiresIn * 1000;
-  return decodeJwtExpiry(accessToken);
+  const jwt = decodeJwtTimes(accessToken);
+  if (jwt === null) return null;
+  const { expiresAt: exp, issuedAt } = jwt;
+  return issuedAt !== null && exp > issuedAt ? receivedAt + (exp - issuedAt) : exp;
 }
 
 function isFiniteNumber(value: unknown): value is number {

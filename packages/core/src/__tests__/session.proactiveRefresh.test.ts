@@ -1,6 +1,6 @@
 import type { TokenSet } from '@authmachine/core';
 import { describe, expect, it, vi } from 'vitest';
-import { DAY, flush, HOUR, loggedInSession, T0, track, useFakeClock } from './support/testKit.js';
+import { DAY, flush, HOUR, loggedInSession, makeJwt, T0, track, useFakeClock } from './support/testKit.js';
 
 useFakeClock();
 
@@ -169,5 +169,34 @@ describe('the proactive refresh', () => {
     await vi.advanceTimersByTimeAsync(HOUR);
     expect(refresh.fn).toHaveBeenCalledTimes(1);
     await expectRefreshAt(refresh, T0 + 2 * HOUR - 30_000);
+  });
+});
+
+describe('a JWT-only expiry on a clock that disagrees with the server', () => {
+  const MINUTE = 60_000;
+  // The server issued the token at its own "now" for 5 minutes: T0 on the server's clock.
+  const serverJwt = (): string => makeJwt({ sub: 'u', iat: T0 / 1000, exp: (T0 + 5 * MINUTE) / 1000 });
+
+  it.each([
+    ['10 minutes ahead', 10 * MINUTE],
+    ['10 minutes behind', -10 * MINUTE],
+  ])('a device clock %s counts the token’s lifetime from its arrival (exp - iat)', async (_, skew) => {
+    vi.setSystemTime(T0 + skew);
+    const { session, refresh } = await loggedInSession({ accessToken: serverJwt(), refreshToken: 'refresh-1' });
+
+    // 5 minutes from the arrival on this device's clock, whatever the server's clock said.
+    expect(session.getSnapshot().expiresAt).toBe(T0 + skew + 5 * MINUTE);
+    // Neither at once (ahead: the exp looked past) nor 10 minutes late (behind): 30 s before expiry.
+    await expectRefreshAt(refresh, T0 + skew + 5 * MINUTE - 30_000);
+  });
+
+  it('takes exp as it is without an iat, and an explicit expiresIn over the JWT', async () => {
+    vi.setSystemTime(T0 - 10 * MINUTE);
+    const expOnly = makeJwt({ sub: 'u', exp: (T0 + 5 * MINUTE) / 1000 });
+    const { session } = await loggedInSession({ accessToken: expOnly, refreshToken: 'refresh-1' });
+    expect(session.getSnapshot().expiresAt).toBe(T0 + 5 * MINUTE);
+
+    await session.login({ accessToken: serverJwt(), refreshToken: 'refresh-2', expiresIn: 60 });
+    expect(session.getSnapshot().expiresAt).toBe(Date.now() + MINUTE);
   });
 });
