@@ -54,13 +54,9 @@ export function createAuthHeader(name?: string, scheme?: string): AuthHeader {
  */
 function writeHeader(headers: AxiosHeaders, name: string, lowerName: string, value: string): void {
   const target = headers as unknown as Record<string, unknown>;
-  // AxiosHeaders keeps one key per header, whatever its case: found under our own casing (a retry,
-  // a second attempt), it is the one; else any key may be it, in another casing.
-  let existing: string | undefined = Object.hasOwn(target, name) ? name : undefined;
-  if (existing === undefined) {
-    for (const key in target) {
-      if (key.toLowerCase() === lowerName && Object.hasOwn(target, key)) existing = key;
-    }
+  let existing: string | undefined;
+  for (const key of Object.keys(target)) {
+    if (key.toLowerCase() === lowerName) existing = key;
   }
   if (existing !== undefined && target[existing] === false) return;
   target[existing ?? name] = value;

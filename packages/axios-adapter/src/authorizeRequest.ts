@@ -2,7 +2,7 @@ import { type AuthState, beginWait, decideBeforeSending, isHeld, type RequestWai
 import type { InternalAxiosRequestConfig } from 'axios';
 import type { OriginCheck } from './allowedOrigins.js';
 import type { AuthHeader } from './authHeader.js';
-import { requestAuthFor, requestAuthOf, setRequestAuth } from './requestAuth.js';
+import { RequestAuth, requestAuthOf, setRequestAuth } from './requestAuth.js';
 import type { RequestQueue } from './requestQueue.js';
 
 export interface AuthorizeContext {
@@ -45,6 +45,6 @@ function withDecision(
   // taken off when there is none any more (a logout while it was on its way).
   if (token !== null) header.set(config, token);
   else if (retried) header.remove(config);
-  setRequestAuth(config, requestAuthFor(token, retried));
+  setRequestAuth(config, new RequestAuth(token, retried));
   return config;
 }

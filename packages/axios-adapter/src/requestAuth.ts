@@ -6,12 +6,15 @@ import type { InternalAxiosRequestConfig } from 'axios';
  * a retry's config is merged again), but passes other values through as they are.
  */
 export class RequestAuth {
-  constructor(
-    /** The token sent, or null when the request went out without one of ours. */
-    readonly carriedToken: string | null,
-    /** True on the one retry after a refresh: its failure is final. */
-    readonly retried: boolean,
-  ) {}
+  /** The token sent, or null when the request went out without one of ours. */
+  declare readonly carriedToken: string | null;
+  /** True on the one retry after a refresh: its failure is final. */
+  declare readonly retried: boolean;
+
+  constructor(carriedToken: string | null, retried: boolean) {
+    this.carriedToken = carriedToken;
+    this.retried = retried;
+  }
 }
 
 // A string key, not a symbol or a WeakMap: axios' mergeConfig copies only string keys into the
@@ -23,19 +26,6 @@ type TrackedConfig = InternalAxiosRequestConfig & { [REQUEST_AUTH]?: RequestAuth
 export function requestAuthOf(config: InternalAxiosRequestConfig): RequestAuth | undefined {
   return (config as TrackedConfig)[REQUEST_AUTH];
 }
-
-/**
- * The mark for a request sent with `carriedToken`: one per token and kind, shared by every request
- * that carries it (marks are never changed), instead of one per request.
- */
-export function requestAuthFor(carriedToken: string | null, retried: boolean): RequestAuth {
-  const cache = retried ? retriedAuth : firstAuth;
-  if (cache.last?.carriedToken !== carriedToken) cache.last = new RequestAuth(carriedToken, retried);
-  return cache.last;
-}
-
-const firstAuth: { last: RequestAuth | null } = { last: null };
-const retriedAuth: { last: RequestAuth | null } = { last: null };
 
 export function setRequestAuth(config: InternalAxiosRequestConfig, auth: RequestAuth): void {
   (config as TrackedConfig)[REQUEST_AUTH] = auth;
