@@ -154,10 +154,10 @@ describe('crossTab in Chromium: two tabs, one session', () => {
       await sleep(ACCESS_TTL_S * 1000 + 300);
       slow.resetStats();
 
-      // A's burst meets 401s: A takes the lock and its refresh call reaches the server.
+      // A's burst finds the token expired: A takes the lock and its refresh call reaches the server.
       const fromA = burst(a, 5).catch(() => 'tab closed');
       await expect.poll(() => slow.stats().refreshRequests).toBe(1);
-      // B's burst meets 401s too: B's refresh waits for the lock A holds.
+      // B's burst finds it expired too: B's refresh waits for the lock A holds.
       const fromB = burst(b, 5);
       await untilStatus(b, 'refreshing');
       await a.close({ runBeforeUnload: false });

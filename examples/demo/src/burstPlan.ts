@@ -3,8 +3,8 @@
  * - `fresh`: at once, right after the login;
  * - `mid-life`: halfway through the token's life, so it is accepted;
  * - `at expiry`: at the very instant the token expires by the client's clock (`expiresIn` counted
- *   from when the response arrived). The server issued the token a little earlier, so it already
- *   holds it expired: the burst goes out with the old token and meets 401s;
+ *   from when the response arrived). The client never sends a token it knows is dead: the burst
+ *   waits for one refresh and goes out with the new token;
  * - `after expiry`: a quarter of a lifetime past expiry.
  * The last two cross an expiry, and each must cost exactly one refresh call.
  */

@@ -57,7 +57,8 @@ export interface DemoClientOptions {
 /**
  * What an app does: one HTTP client with the session attached (an axios instance or an auth
  * fetch), the refresh call going through that same client with `skipAuth`. The proactive timer is
- * off so that every refresh in the demo is caused by 401s, the case the library exists for.
+ * off so that every refresh in the demo is caused by requests: a burst that finds its token expired
+ * (it waits for one refresh instead of sending the dead token), or a burst that meets 401s.
  */
 export function createDemoClient(baseURL: string, log: DemoLog, options: DemoClientOptions = {}): DemoClient {
   const counters = zeroCounters();

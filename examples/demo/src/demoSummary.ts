@@ -8,6 +8,8 @@ export interface DemoFigures {
   tabs: number;
   /** Bursts scheduled at or after their token's expiry. A slow machine may cross more expiries. */
   expiriesPlanned: number;
+  /** Bursts that began at or after their token's expiry by the client's clock (planned or late). */
+  expiriesCrossed: number;
   sentBeforeRevoke: number;
   succeededBeforeRevoke: number;
   sentAfterRevoke: number;
@@ -53,17 +55,21 @@ export function summaryRows(f: DemoFigures): SummaryRow[] {
     { figure: 'API requests served (server)', value: server.apiRequests },
     { figure: '401s served (server)', value: server.unauthorized },
     {
-      figure: 'expiries crossed (server)',
-      value: server.expiredTokens,
-      expected: expect(
-        server.expiredTokens >= f.expiriesPlanned,
-        `${f.expiriesPlanned}: the bursts at or after expiry`,
-      ),
+      figure: 'expiries crossed (client)',
+      value: f.expiriesCrossed,
+      expected: expect(f.expiriesCrossed >= f.expiriesPlanned, `${f.expiriesPlanned}: the bursts at or after expiry`),
     },
+    // The client knows each token's expiry: a burst that finds it passed refreshes first, so the
+    // server sees no expired token. One that the server expired first (a burst sent a few ms before
+    // the client's expiry) is refreshed through its 401: one refresh each way.
+    { figure: 'expired tokens sent (server)', value: server.expiredTokens },
     {
       figure: 'refresh calls answered (server)',
       value: server.refreshes,
-      expected: expect(server.refreshes === server.expiredTokens, `${server.expiredTokens}: one per expiry crossed`),
+      expected: expect(
+        server.refreshes === f.expiriesCrossed + server.expiredTokens,
+        `${f.expiriesCrossed + server.expiredTokens}: one per expiry crossed`,
+      ),
     },
     {
       figure: 'new tokens received (client)',

@@ -8,7 +8,7 @@ const selectExpiresAt = (state: AuthState): number | null => (state.isAuthentica
 
 /**
  * How long the access token has left, ticking: with `?proactive=off` it shows when the next request
- * will meet a 401 and cause the refresh. `data-expires-at` (epoch ms) lets tests wait for expiry.
+ * will find it expired and refresh it before going out. `data-expires-at` (epoch ms) lets tests wait for expiry.
  */
 export function TokenExpiry(): ReactElement | null {
   const expiresAt = useAuthSelector(selectExpiresAt);

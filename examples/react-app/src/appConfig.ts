@@ -10,7 +10,7 @@ export interface AppConfig {
   serverUrl: string;
   /** `memory` (default: a reload logs out) or `local` (tokens in localStorage survive a reload). */
   storage: 'memory' | 'local';
-  /** Refresh before expiry (default), or only when a request's token is rejected (`?proactive=off`). */
+  /** Refresh before expiry (default), or only when a request finds the token expired or rejected (`?proactive=off`). */
   proactiveRefresh: boolean;
   /** Share the session with the app's other tabs of this origin (`?crossTab=on`): one refresh for all, logout everywhere. */
   crossTab: boolean;

@@ -11,7 +11,7 @@ import { CanceledError, type InternalAxiosRequestConfig } from 'axios';
 import { from, Observable, race, throwError, timeout } from 'rxjs';
 
 export interface RequestQueue {
-  /** The session's state now, as the queue sees it. */
+  /** The session's state for a request about to go out (a token known to be dead starts its refresh). */
   current(): AuthState;
   /**
    * Calls `then` once the machine is neither `restoring` nor `refreshing` (at once if it is not),
@@ -36,7 +36,7 @@ const DETACHED = Symbol('detached');
  */
 export function createRequestQueue(session: AuthSession, options: { queueTimeout?: number | undefined }): RequestQueue {
   const { queueTimeout } = options;
-  const current = (): AuthState => session.getSnapshot();
+  const current = (): AuthState => session.stateForRequest();
   let stretch: HeldStretch | null = null;
   let closed = false;
 

@@ -26,6 +26,12 @@ export interface AuthMachineContext {
   expiresAt: number | null;
   /** When the proactive refresh fires; null: no timer for this token. */
   refreshDueAt: number | null;
+  /**
+   * From when a request must not carry the access token but wait for a refresh first (its expiry);
+   * null when the expiry is unknown, or had already passed when the token arrived: a clock that
+   * disagrees with the server's, where the server's 401 decides rather than a refresh loop.
+   */
+  staleAfter: number | null;
   /** Failed calls so far in the refresh under way. */
   refreshAttempt: number;
   error: unknown;
@@ -67,6 +73,7 @@ const noTokens = {
   refreshToken: null,
   expiresAt: null,
   refreshDueAt: null,
+  staleAfter: null,
 } as const;
 
 export const authMachine = setup({
@@ -96,6 +103,7 @@ export const authMachine = setup({
       refreshToken: tokens.refreshToken,
       expiresAt: tokens.expiresAt,
       refreshDueAt: computeRefreshDueAt(tokens, context.config.refreshLeeway),
+      staleAfter: tokens.expiresAt !== null && tokens.expiresAt > tokens.receivedAt ? tokens.expiresAt : null,
       refreshAttempt: 0,
       error: null,
     })),

@@ -211,6 +211,13 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const session: AuthSession = {
     actor,
     getSnapshot: () => state,
+    stateForRequest() {
+      if (state.status !== 'authenticated' || stopped) return state;
+      const { staleAfter } = actor.getSnapshot().context;
+      // REFRESH, not TOKEN_REJECTED: no server refused it, the token's own expiry says it is dead.
+      if (staleAfter !== null && now() >= staleAfter) actor.send({ type: 'REFRESH' });
+      return state;
+    },
     subscribe(listener) {
       if (stopped) return () => undefined;
       listeners.add(listener);

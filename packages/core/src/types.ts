@@ -145,6 +145,13 @@ export interface AuthSession {
   getAccessToken(): string | null;
   /** Reports a 401 for the token a request carried; starts a refresh only for the current token. */
   tokenRejected(accessToken: string): void;
+  /**
+   * The state a request about to go out acts on (what `getSnapshot()` gives), after one check:
+   * an access token whose expiry has passed on the session's clock is never sent, so the one
+   * refresh a 401 would start starts now (or the session ends, without a refresh token), and the
+   * request waits for it. Adapters call it before each request; `waitUntilSettled` does too.
+   */
+  stateForRequest(): AuthState;
   waitForAccessToken(options?: WaitOptions): Promise<string | null>;
   on<E extends AuthEventName>(event: E, handler: (payload: AuthEventMap[E]) => void): () => void;
   /** Leaves no timer or listener behind; commands reject with `SESSION_STOPPED` afterwards. */

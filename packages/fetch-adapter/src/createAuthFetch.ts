@@ -59,7 +59,7 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     (wrapped ?? globalThis.fetch)(input, init);
 
   async function tokenForCall(signal: AbortSignal | undefined): Promise<string | null> {
-    const state = session.getSnapshot();
+    const state = session.stateForRequest();
     // Not held: decided at once, without the extra turn an awaited wait would cost every call.
     const wait = isHeld(state) ? await waitUntilSettled(session, { signal, timeout: queueTimeout }) : beginWait(state);
     const decision = decideBeforeSending(wait);

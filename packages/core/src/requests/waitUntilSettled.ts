@@ -18,7 +18,7 @@ export interface SettleOptions {
   timeoutError?: ((ms: number) => unknown) | undefined;
 }
 
-type SessionView = Pick<AuthSession, 'actor' | 'getSnapshot'>;
+type SessionView = Pick<AuthSession, 'actor' | 'getSnapshot' | 'stateForRequest'>;
 
 /**
  * Resolves once the session is neither restoring nor refreshing (at once when it is not), with
@@ -29,7 +29,8 @@ type SessionView = Pick<AuthSession, 'actor' | 'getSnapshot'>;
 export function waitUntilSettled(session: SessionView, options: SettleOptions = {}): Promise<RequestWait> {
   const { signal, timeout } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  const first = beginWait(session.getSnapshot());
+  // A token known to be dead starts its refresh here, and the wait is for that refresh.
+  const first = beginWait(session.stateForRequest());
   if (!isHeld(first.state)) return Promise.resolve(first);
   const stretch = stretchOf(session, first);
   if (!signal && timeout === undefined) return stretch.settled();
@@ -80,7 +81,7 @@ const stretchesByActor = new WeakMap<object, Stretch>();
  * once when it is not held), or fails; `leave()` withdraws it.
  */
 export function joinSettlement(session: SessionView, listener: StretchListener): { leave(): void } {
-  const first = beginWait(session.getSnapshot());
+  const first = beginWait(session.stateForRequest());
   if (!isHeld(first.state)) {
     listener.settled(first);
     return { leave: () => undefined };
