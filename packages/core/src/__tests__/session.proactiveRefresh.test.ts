@@ -190,6 +190,27 @@ describe('a JWT-only expiry on a clock that disagrees with the server', () => {
     await expectRefreshAt(refresh, T0 + skew + 5 * MINUTE - 30_000);
   });
 
+  it.each([
+    ['ahead', 10 * MINUTE],
+    ['behind', -10 * MINUTE],
+  ])(
+    'with no proactive timer and the clock 10 minutes %s, a request at the real expiry refreshes first',
+    async (_, skew) => {
+      vi.setSystemTime(T0 + skew);
+      const { session, refresh } = await loggedInSession(
+        { accessToken: serverJwt(), refreshToken: 'refresh-1' },
+        { refreshLeeway: false },
+      );
+
+      await vi.advanceTimersByTimeAsync(5 * MINUTE - 1);
+      expect(session.stateForRequest()).toMatchObject({ status: 'authenticated' });
+      await vi.advanceTimersByTimeAsync(1);
+      // Not 10 minutes later (behind), nor sent on as if the expiry were unknown (ahead).
+      expect(session.stateForRequest()).toMatchObject({ status: 'refreshing' });
+      expect(refresh.fn).toHaveBeenCalledTimes(1);
+    },
+  );
+
   it('takes exp as it is without an iat, and an explicit expiresIn over the JWT', async () => {
     vi.setSystemTime(T0 - 10 * MINUTE);
     const expOnly = makeJwt({ sub: 'u', exp: (T0 + 5 * MINUTE) / 1000 });
