@@ -4,6 +4,13 @@ import { authenticate, bearerTokenOf } from './bearerAuth.js';
 import { stillConnectedAfter } from './clientConnection.js';
 import { badRequest, HttpError } from './httpError.js';
 import { requireString } from './readJsonBody.js';
+import {
+  checkRefreshFault,
+  dropConnection,
+  faultError,
+  type RefreshFaultHook,
+  untilDisconnected,
+} from './refreshFault.js';
 import { json, type Reply, type Route } from './route.js';
 import type { AuthServerStats } from './serverStats.js';
 import type { TokenFamilies } from './tokenFamilies.js';
@@ -14,6 +21,8 @@ export interface AuthRouteDeps {
   accessTtl: number;
   /** Ms each refresh waits before it rotates anything. */
   refreshDelay: number;
+  /** Injects a failure into chosen refreshes (tests only). */
+  refreshFault: RefreshFaultHook | undefined;
   tokens: AccessTokens;
   families: TokenFamilies;
   stats: AuthServerStats;
@@ -30,7 +39,18 @@ export interface TokenResponse {
 }
 
 /** `POST /auth/login`, `/auth/refresh`, `/auth/logout`. */
-export function authRoutes({ users, accessTtl, refreshDelay, tokens, families, stats }: AuthRouteDeps): Route[] {
+export function authRoutes({
+  users,
+  accessTtl,
+  refreshDelay,
+  refreshFault,
+  tokens,
+  families,
+  stats,
+}: AuthRouteDeps): Route[] {
+  // Not a stat: a stats reset must not make a hook that counts refreshes fire twice.
+  let refreshCount = 0;
+
   async function tokenReply(username: string, scope: string[], familyId: string, refreshToken: string): Promise<Reply> {
     const { token } = await tokens.sign({ username, scope, familyId });
     const body: TokenResponse = {
@@ -70,18 +90,39 @@ export function authRoutes({ users, accessTtl, refreshDelay, tokens, families, s
       async handle(request) {
         const refreshToken = requireString(await request.body(), 'refreshToken', 200);
         stats.refreshRequests += 1;
+        refreshCount += 1;
+        const fault = refreshFault && checkRefreshFault(refreshFault({ refreshToken, count: refreshCount }));
+        if (fault) stats.refreshFaults += 1;
         if (refreshDelay > 0 && !(await stillConnectedAfter(request.raw, refreshDelay))) {
           // Nothing rotated: the client's refresh token stays valid for whoever holds it.
           stats.refreshesAbandoned += 1;
           return CLIENT_CLOSED_REQUEST;
         }
+        // Faults before the rotation: the refresh token stays valid.
+        if (fault?.type === 'status' || fault?.type === 'invalidGrant') throw faultError(fault);
+        if (fault?.type === 'drop') {
+          dropConnection(request.raw);
+          return CLIENT_CLOSED_REQUEST;
+        }
+        if (fault?.type === 'hang') {
+          await untilDisconnected(request.raw);
+          return CLIENT_CLOSED_REQUEST;
+        }
         const outcome = families.rotate(refreshToken);
-        if (!outcome.ok) {
+        if (outcome.ok) stats.refreshes += 1;
+        else {
           stats.refreshFailures += 1;
           if (outcome.reused) stats.reuseDetections += 1;
-          throw outcome.error;
         }
-        stats.refreshes += 1;
+        // Faults after the rotation: the server has committed its answer, the client does not learn it (in time).
+        if (fault?.type === 'dropAfterRotation') {
+          dropConnection(request.raw);
+          return CLIENT_CLOSED_REQUEST;
+        }
+        if (fault?.type === 'delayAfterRotation' && !(await stillConnectedAfter(request.raw, fault.ms))) {
+          return CLIENT_CLOSED_REQUEST;
+        }
+        if (!outcome.ok) throw outcome.error;
         const { id, username, scope } = outcome.family;
         return tokenReply(username, scope, id, outcome.refreshToken);
       },

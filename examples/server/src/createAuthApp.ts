@@ -30,7 +30,8 @@ export interface AuthApp {
 /** The auth server's routes and state, without a listening socket (see `startAuthServer`). */
 export function createAuthApp(options: AuthServerOptions = {}): AuthApp {
   const config = resolveOptions(options);
-  const { now, users, accessTtl, refreshTtl, refreshDelay, allowedOrigins, maxBodyBytes, adminKey } = config;
+  const { now, users, accessTtl, refreshTtl, refreshDelay, refreshFault, allowedOrigins, maxBodyBytes, adminKey } =
+    config;
   // Routes hold this object: a reset zeroes it in place.
   const stats = emptyStats();
   const tokens = countingExpiries(createAccessTokens({ ttlSeconds: accessTtl, now }), stats);
@@ -42,7 +43,7 @@ export function createAuthApp(options: AuthServerOptions = {}): AuthApp {
   };
 
   const routes: Route[] = [
-    ...authRoutes({ users, accessTtl, refreshDelay, tokens, families, stats }),
+    ...authRoutes({ users, accessTtl, refreshDelay, refreshFault, tokens, families, stats }),
     ...apiRoutes({ users, tokens, families }),
     ...adminRoutes({ adminKey, stats: () => ({ ...stats }), resetStats, revokeUser }),
   ];

@@ -1,6 +1,7 @@
 export type { TokenResponse } from './authRoutes.js';
 export type { AuthApp } from './createAuthApp.js';
 export { createAuthApp } from './createAuthApp.js';
+export type { RefreshFault, RefreshFaultHook, RefreshFaultInfo } from './refreshFault.js';
 export type { AuthServerOptions, FallbackHandler } from './serverOptions.js';
 export type { AuthServerStats } from './serverStats.js';
 export type { RunningAuthServer } from './startAuthServer.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RefreshFaultHook } from './refreshFault.js';
 import { DEFAULT_USERS, type DemoUser } from './users.js';
 
 /** Handles what the auth server has no route for (the `--serve` hook for an app's files). */
@@ -25,6 +26,13 @@ export interface AuthServerOptions {
    * mid-refresh. A client that disconnects during the wait gets nothing and nothing rotates. Default 0.
    */
   refreshDelay?: number;
+  /**
+   * Called for each well-formed refresh request with its token and its 1-based number: return a
+   * `RefreshFault` to make that refresh fail (an error status, `invalid_grant`, a dropped or hung
+   * connection, a rotation whose answer is lost or late), or `undefined` to let it through. Applied
+   * after any `refreshDelay`. For tests of what a client does when its token endpoint misbehaves.
+   */
+  refreshFault?: RefreshFaultHook;
   /** Largest request body accepted, in bytes. Default 16 KiB. */
   maxBodyBytes?: number;
   /** The server's clock in epoch ms, for tests that move time instead of sleeping. */
@@ -42,6 +50,7 @@ export interface ResolvedOptions {
   allowedOrigins: ReadonlySet<string>;
   adminKey: string;
   refreshDelay: number;
+  refreshFault: RefreshFaultHook | undefined;
   maxBodyBytes: number;
   now: () => number;
   fallback: FallbackHandler | undefined;
@@ -63,6 +72,7 @@ export function resolveOptions(options: AuthServerOptions = {}): ResolvedOptions
   for (const [name, value] of [
     ['now', options.now],
     ['fallback', options.fallback],
+    ['refreshFault', options.refreshFault],
   ] as const) {
     if (value !== undefined && typeof value !== 'function') throw invalid(`${name} must be a function.`);
   }
@@ -75,6 +85,7 @@ export function resolveOptions(options: AuthServerOptions = {}): ResolvedOptions
     allowedOrigins: new Set((options.allowedOrigins ?? []).map(toOrigin)),
     adminKey: options.adminKey ?? randomBytes(18).toString('base64url'),
     refreshDelay,
+    refreshFault: options.refreshFault,
     maxBodyBytes,
     now: options.now ?? Date.now,
     fallback: options.fallback,

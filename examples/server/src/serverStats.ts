@@ -12,7 +12,12 @@ export interface AuthServerStats {
    * nothing rotated, the refresh token still valid.
    */
   refreshesAbandoned: number;
-  /** Successful refreshes (each rotated a refresh token). */
+  /**
+   * Refresh requests the `refreshFault` hook chose to fail (an error status, a drop, a hang, a
+   * late or lost answer). Counted on arrival; they count in the other counters as what they did.
+   */
+  refreshFaults: number;
+  /** Successful refreshes (each rotated a refresh token), answered or not. */
   refreshes: number;
   /** Refreshes answered 400 invalid_grant: unknown, expired, revoked or reused refresh token. */
   refreshFailures: number;
@@ -43,6 +48,7 @@ export function emptyStats(): AuthServerStats {
     loginFailures: 0,
     refreshRequests: 0,
     refreshesAbandoned: 0,
+    refreshFaults: 0,
     refreshes: 0,
     refreshFailures: 0,
     reuseDetections: 0,

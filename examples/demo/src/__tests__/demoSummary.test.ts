@@ -9,6 +9,7 @@ const behaved: DemoFigures = {
     loginFailures: 0,
     refreshRequests: 3,
     refreshesAbandoned: 0,
+    refreshFaults: 0,
     refreshes: 2,
     refreshFailures: 1,
     reuseDetections: 0,

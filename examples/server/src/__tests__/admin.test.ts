@@ -57,6 +57,7 @@ describe('admin routes and /stats', () => {
       loginFailures: 1,
       refreshRequests: 0,
       refreshesAbandoned: 0,
+      refreshFaults: 0,
       refreshes: 0,
       refreshFailures: 0,
       reuseDetections: 0,
