@@ -35,6 +35,7 @@ export default defineConfig({
           { text: 'React adapter', link: '/guide/react' },
           { text: 'Storage and security', link: '/guide/storage-security' },
           { text: 'Cross-tab sessions', link: '/guide/cross-tab' },
+          { text: 'Real devices: sleep, skew, offline', link: '/guide/devices' },
           { text: 'Server requirements', link: '/guide/server' },
           { text: 'Keycloak, Auth0, any OAuth server', link: '/guide/oauth-servers' },
           { text: 'Testing your app', link: '/guide/testing' },

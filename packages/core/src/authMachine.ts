@@ -151,6 +151,8 @@ export const authMachine = setup({
     isSessionEnded: (_, error: unknown) => isSessionEndedByDefault(error),
     canRetryRefresh: ({ context }, error: unknown) =>
       !(error instanceof InvalidTokenResponseError) && context.refreshAttempt < context.config.refreshRetries,
+    // createAuthSession supplies the device's reading (onlineManager).
+    isOnline: () => true,
     hasProactiveRefresh: ({ context }) => context.refreshDueAt !== null,
     // Long waits are split into several timers (see MAX_TIMER_DELAY): only the last one refreshes.
     isRefreshDue: ({ context }) => context.refreshDueAt !== null && Date.now() >= context.refreshDueAt,
@@ -343,7 +345,8 @@ export const authMachine = setup({
                 ],
               },
               {
-                guard: { type: 'canRetryRefresh', params: errorOf },
+                // Offline, a retry cannot succeed: the waiting requests fail at once, the tokens are kept.
+                guard: and([{ type: 'canRetryRefresh', params: errorOf }, 'isOnline']),
                 target: 'backingOff',
                 actions: { type: 'recordRefreshFailure', params: errorOf },
               },
@@ -357,7 +360,7 @@ export const authMachine = setup({
           after: {
             refreshTimeout: [
               {
-                guard: { type: 'canRetryRefresh', params: timeoutErrorOf },
+                guard: and([{ type: 'canRetryRefresh', params: timeoutErrorOf }, 'isOnline']),
                 target: 'backingOff',
                 actions: { type: 'recordRefreshFailure', params: timeoutErrorOf },
               },

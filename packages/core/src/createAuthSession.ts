@@ -2,9 +2,12 @@ import { createActor, fromPromise } from 'xstate';
 import { authMachine } from './authMachine.js';
 import { type AuthSnapshot, isSameAuthState, statusOf, toAuthState } from './authState.js';
 import { createCrossTabSync } from './crossTab/crossTabSync.js';
-import { AuthError, InvalidTokenResponseError } from './errors.js';
+import { focusManager } from './environment/focusManager.js';
+import { onlineManager } from './environment/onlineManager.js';
+import { AuthError, InvalidTokenResponseError, TokenRefreshError } from './errors.js';
 import { callSafely, createEventHub } from './eventHub.js';
 import { isSessionEndedByDefault } from './isSessionEnded.js';
+import { createRefreshCall } from './refreshCall.js';
 import { timerDelayUntil } from './refreshSchedule.js';
 import { decideBeforeSending, sessionStoppedError as stoppedError } from './requests/requestOutcome.js';
 import { waitUntilSettled } from './requests/waitUntilSettled.js';
@@ -23,6 +26,7 @@ import type {
   TokenResult,
   WaitOptions,
 } from './types.js';
+import { untilAborted } from './untilAborted.js';
 
 type Outcome<T> = { value: T } | { error: unknown };
 
@@ -59,13 +63,17 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     });
   };
 
+  const refreshCall = createRefreshCall(async (refreshToken, signal) =>
+    toSessionTokens(await options.refresh({ refreshToken, signal }), now(), refreshToken),
+  );
+
   const machine = authMachine.provide({
     actors: {
       restoreTokens: fromPromise(() => readStoredTokens(storage, now)),
+      // `signal` is this attempt's: a timeout aborts the wait, not the call (see refreshCall.ts).
       refreshTokens: fromPromise<SessionTokens, { refreshToken: string }>(({ input: { refreshToken }, signal }) => {
-        const call = async (): Promise<SessionTokens> =>
-          toSessionTokens(await options.refresh({ refreshToken, signal }), now(), refreshToken);
-        return crossTab ? crossTab.refresh(refreshToken, signal, call) : call();
+        const join = (): Promise<SessionTokens> => refreshCall.join(refreshToken);
+        return crossTab ? crossTab.refresh(refreshToken, signal, join) : untilAborted(join(), signal);
       }),
     },
     actions: {
@@ -91,6 +99,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
         }
       },
       isRefreshDue: ({ context }) => context.refreshDueAt !== null && now() >= context.refreshDueAt,
+      isOnline: () => onlineManager.isOnline(),
     },
     delays: {
       proactiveRefresh: ({ context }) => clock.unattended(timerDelayUntil(context.refreshDueAt, now())),
@@ -107,6 +116,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const snapshotSubscription = actor.subscribe({
     next: (snapshot) => {
       const next = toAuthState(snapshot);
+      if (next.status !== 'refreshing') refreshCall.end();
       if (state.status === 'restoring' && next.status !== 'restoring') crossTab?.restored(next.status);
       if (!isSameAuthState(state, next)) {
         state = next;
@@ -124,6 +134,12 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     events.emit(type, payload as never);
   });
   actor.start();
+  // A page shown again or a network back: a token that died meanwhile is replaced before it is sent.
+  const wakeSubscriptions = [focusManager, onlineManager].map((manager) =>
+    manager.subscribe((isBack) => {
+      if (isBack) refreshIfStale();
+    }),
+  );
   crossTab?.connect({
     status: () => statusOf(actor.getSnapshot()),
     accessToken: () => actor.getSnapshot().context.accessToken,
@@ -204,6 +220,20 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     throw new AuthError('NOT_AUTHENTICATED', 'There is no session to refresh: log in first.');
   }
 
+  /**
+   * Starts the one refresh (REFRESH, not TOKEN_REJECTED: no server refused the token) when the access
+   * token is past its expiry or its proactive refresh is overdue (a timer that fired late, or not at
+   * all, while the device slept), or when the last refresh failed (offline, say). Returns the state.
+   */
+  function refreshIfStale(): AuthState {
+    if (state.status !== 'authenticated' || stopped) return state;
+    const { staleAfter, refreshDueAt, error } = actor.getSnapshot().context;
+    const time = now();
+    const overdue = [staleAfter, refreshDueAt].some((at) => at !== null && time >= at);
+    if (overdue || error instanceof TokenRefreshError) actor.send({ type: 'REFRESH' });
+    return state;
+  }
+
   function assertRunning(): void {
     if (stopped) throw stoppedError();
   }
@@ -253,6 +283,8 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       stopped = true;
       snapshotSubscription.unsubscribe();
       emittedSubscription.unsubscribe();
+      for (const unsubscribe of wakeSubscriptions) unsubscribe();
+      refreshCall.end();
       actor.stop();
       crossTab?.close();
       revoker?.stop();

@@ -13,6 +13,10 @@ export { createAuthSession } from './createAuthSession.js';
 export type { CrossTabLocks } from './crossTab/refreshLock.js';
 export { inProcessLocks } from './crossTab/refreshLock.js';
 export type { CrossTabChannel } from './crossTab/tabChannel.js';
+export type { FocusManager } from './environment/focusManager.js';
+export { focusManager } from './environment/focusManager.js';
+export type { OnlineManager } from './environment/onlineManager.js';
+export { onlineManager } from './environment/onlineManager.js';
 export type { AuthErrorCode } from './errors.js';
 export {
   AuthError,

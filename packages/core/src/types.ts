@@ -49,7 +49,11 @@ export interface TokenStorage {
 
 export interface RefreshContext {
   refreshToken: string;
-  /** Aborted when the refresh is no longer wanted: timeout, logout, a new login, `stop()`. */
+  /**
+   * Aborted when the refresh ends without this call's answer: it failed after its retries, a logout,
+   * a new login, another tab's tokens, `stop()`. A timeout alone does not abort it: the call may have
+   * rotated the token on the server already, so the retry waits for this same call (see `refreshTimeout`).
+   */
   signal: AbortSignal;
 }
 
@@ -59,7 +63,10 @@ export interface AuthSessionOptions {
   storage?: TokenStorage | undefined;
   /** Ms before expiry to refresh proactively; `false` turns the timer off. Default 30_000. */
   refreshLeeway?: number | false | undefined;
-  /** Ms one refresh call may take before it counts as a transient failure. Default 10_000. */
+  /**
+   * Ms one attempt waits for the refresh call before it counts as a transient failure. Default 10_000.
+   * The call is not re-sent: a retry waits for the same call, whose late answer the session takes.
+   */
   refreshTimeout?: number | undefined;
   /** Transient failures retried with exponential backoff and jitter. Default 2. */
   refreshRetries?: number | undefined;

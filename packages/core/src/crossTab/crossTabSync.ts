@@ -1,6 +1,6 @@
 import type { AuthMachineEvent } from '../authMachine.js';
 import type { AuthStatus, CrossTabOptions, SessionTokens } from '../types.js';
-import { untilAborted } from './refreshLock.js';
+import { untilAborted } from '../untilAborted.js';
 import { isConsumed, markConsumed } from './rotationMark.js';
 import { type CrossTabChannel, decodeMessage, encodeMessage, type TabMessage } from './tabChannel.js';
 
@@ -127,8 +127,12 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
             // and Web Locks have no common order, so the lock is kept a little longer. A rotation is
             // posted here; a rejected refresh token is posted by the session as it ends (at once,
             // when it hears of the rejection), so that the next tab ends too instead of calling.
+            // A call this tab stopped waiting for (a timeout) may still rotate the token: the lock is
+            // held until it settles, so that no tab sends the same refresh token meanwhile, and its
+            // tokens, however late, are shared (`resolve` after the abort's `reject` does nothing).
+            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
             try {
-              const tokens = await untilAborted(call(), signal);
+              const tokens = await call();
               latest = tokens;
               post({ type: 'tokens', tokens });
               resolve(tokens);

@@ -12,16 +12,6 @@ export interface CrossTabLocks {
   query?: (() => Promise<{ held?: Array<{ name?: string | undefined }> | undefined }>) | undefined;
 }
 
-/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
 /**
  * Exclusive Web Locks for one JavaScript context: the same queueing, `signal` and `ifAvailable`
  * semantics as `navigator.locks`, for sessions that share a process (tests, Node, the demo's tabs).

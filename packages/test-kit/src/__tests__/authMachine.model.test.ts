@@ -180,7 +180,7 @@ const withRefreshToken = (driver: SessionDriver): AuthStatus =>
   contextOf(driver.model).refreshToken === null ? 'expired' : 'refreshing';
 /** A transient failure is retried `refreshRetries` times (default 2), then the tokens are kept. */
 const afterTransientFailure = (driver: SessionDriver): AuthStatus =>
-  driver.refreshCallsThisRefresh() <= REFRESH_RETRIES ? 'refreshing' : 'authenticated';
+  contextOf(driver.model).refreshAttempt < REFRESH_RETRIES ? 'refreshing' : 'authenticated';
 
 const notRestoring = (state: ModelSnapshot): boolean => !state.matches('restoring');
 
@@ -630,6 +630,10 @@ class SessionDriver {
     return call;
   }
 
+  /** Retries in the refresh under way that waited for a call that timed out instead of calling. */
+  joinedAttemptsThisRefresh = 0;
+  lastAttemptTimedOut = false;
+
   /** Refresh calls made since the refresh under way began (the first call plus retries). */
   refreshCallsThisRefresh(): number {
     return this.refreshCalls.calls.length - this.refreshCallsBeforeThisRefresh;
@@ -680,8 +684,16 @@ class SessionDriver {
     this.step = { variant, from };
     if (next.matches('refreshing') && !from.matches('refreshing')) {
       this.refreshCallsBeforeThisRefresh = this.refreshCalls.calls.length;
+      this.joinedAttemptsThisRefresh = 0;
+      this.lastAttemptTimedOut = false;
+    }
+    // A retry after a timeout waits for the call that timed out: it may have rotated the token.
+    if (variant.type === BACKOFF_ELAPSED && this.lastAttemptTimedOut) this.joinedAttemptsThisRefresh += 1;
+    if (variant.type === REFRESH_TIMED_OUT || variant.type === REFRESH_ERROR) {
+      this.lastAttemptTimedOut = variant.type === REFRESH_TIMED_OUT;
     }
     const expectedStatus = variant.leadsTo(this);
+    const unsettledBefore = this.refreshCalls.unsettled();
     await variant.run(this, event, next);
     await settle();
     expect(this.session.getSnapshot().status, `API.md: "${variant.name}" leads to ${expectedStatus}`).toBe(
@@ -716,10 +728,13 @@ class SessionDriver {
 
     // A refresh or login left behind is discarded (API.md §1): its refresh call is aborted, and
     // when it answers after all, nothing of it is kept. The state checks then prove the latter.
-    if (from.matches({ refreshing: 'calling' }) && variant.type !== REFRESH_DONE && variant.type !== REFRESH_ERROR) {
-      const abandoned = this.currentRefreshCall();
-      expect(abandoned.args[0].signal.aborted).toBe(true);
-      abandoned.resolve(LATE_TOKENS);
+    // Within the refresh (a timeout, then its backoff) the call is kept: its answer is awaited.
+    if (!next.matches('refreshing')) {
+      const unsettledNow = this.refreshCalls.unsettled();
+      for (const abandoned of unsettledBefore.filter((call) => unsettledNow.includes(call))) {
+        expect(abandoned.args[0].signal.aborted).toBe(true);
+        abandoned.resolve(LATE_TOKENS);
+      }
       await settle();
     }
     if (from.matches('authenticating') && variant.type !== LOGIN_DONE && variant.type !== LOGIN_ERROR) {
@@ -773,12 +788,15 @@ class SessionDriver {
 
     // Calls in flight: one refresh call while `refreshing.calling` and none elsewhere; "one
     // refresh" means the first call plus one per retry, with the refresh token the session holds.
-    if (state.matches({ refreshing: 'calling' })) {
+    const callKept = state.matches({ refreshing: 'backingOff' }) && this.lastAttemptTimedOut;
+    if (state.matches({ refreshing: 'calling' }) || callKept) {
       const call = this.currentRefreshCall();
       expect(call).toBe(this.refreshCalls.calls.at(-1));
       expect(call.args[0].refreshToken).toBe(context.refreshToken);
       expect(call.args[0].signal.aborted).toBe(false);
-      expect(this.refreshCallsThisRefresh()).toBe(context.refreshAttempt + 1);
+      // One call per attempt, except the retries of a call that timed out: they wait for it.
+      const attempts = context.refreshAttempt + (callKept ? 0 : 1);
+      expect(this.refreshCallsThisRefresh()).toBe(attempts - this.joinedAttemptsThisRefresh);
     } else {
       expect(this.refreshCalls.unsettled()).toEqual([]);
     }

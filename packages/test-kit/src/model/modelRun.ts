@@ -18,6 +18,8 @@ import {
   LOGIN_ERROR,
   MAX_TIMER_DELAY,
   type ModelSnapshot,
+  REFRESH_ERROR,
+  REFRESH_TIMED_OUT,
   stateIdsOf,
   stateValueOf,
   T0,
@@ -110,6 +112,9 @@ export class ModelRun {
   serverAcceptsToken = false;
   refreshCallsAnswered = 0;
   private expectedRefreshCalls = 0;
+  /** Retries in the refresh under way that waited for a call that timed out instead of calling. */
+  private joinedAttemptsThisRefresh = 0;
+  private lastAttemptTimedOut = false;
   /** Refresh calls the server had seen when the refresh under way began. */
   private refreshCallsBeforeThisRefresh = 0;
   private timerArmedAt = T0;
@@ -326,12 +331,20 @@ export class ModelRun {
     const variant = variantOf(event);
     const from = this.model;
     this.step = { variant, from };
-    // One refresh call each time the machine (re)enters `refreshing.calling`: the first and each retry.
-    if (next.matches({ refreshing: 'calling' }) && !from.matches({ refreshing: 'calling' })) {
-      this.expectedRefreshCalls += 1;
-    }
     if (next.matches('refreshing') && !from.matches('refreshing')) {
       this.refreshCallsBeforeThisRefresh = this.held.refreshCalls.length;
+      this.joinedAttemptsThisRefresh = 0;
+      this.lastAttemptTimedOut = false;
+    }
+    // One refresh call each time the machine (re)enters `refreshing.calling`: the first and each
+    // retry, except a retry after a timeout, which waits for the call that timed out (it may have
+    // rotated the token on the server: sending the refresh token again would be a reuse).
+    if (next.matches({ refreshing: 'calling' }) && !from.matches({ refreshing: 'calling' })) {
+      if (this.lastAttemptTimedOut) this.joinedAttemptsThisRefresh += 1;
+      else this.expectedRefreshCalls += 1;
+    }
+    if (variant.type === REFRESH_TIMED_OUT || variant.type === REFRESH_ERROR) {
+      this.lastAttemptTimedOut = variant.type === REFRESH_TIMED_OUT;
     }
     await variant.run(this);
     await this.atRest();
@@ -371,12 +384,14 @@ export class ModelRun {
     expect(this.fake.refreshCalls, 'refresh calls the server answered').toHaveLength(this.refreshCallsAnswered);
     expect(this.held.refreshCalls.filter((call) => call.authorization !== null)).toEqual([]);
     const live = this.liveRefreshCalls();
+    const callKept = state.matches({ refreshing: 'backingOff' }) && this.lastAttemptTimedOut;
     if (state.matches('refreshing')) {
       const callsThisRefresh = this.held.refreshCalls.length - this.refreshCallsBeforeThisRefresh;
-      const calling = state.matches({ refreshing: 'calling' }) ? 1 : 0;
-      expect(callsThisRefresh, 'calls in this refresh').toBe(context.refreshAttempt + calling);
+      const calling = state.matches({ refreshing: 'calling' }) || callKept ? 1 : 0;
+      const attempts = context.refreshAttempt + (callKept ? 0 : calling);
+      expect(callsThisRefresh, 'calls in this refresh').toBe(attempts - this.joinedAttemptsThisRefresh);
     }
-    if (state.matches({ refreshing: 'calling' })) {
+    if (state.matches({ refreshing: 'calling' }) || callKept) {
       expect(live).toEqual([this.held.refreshCalls.at(-1)]);
       expect(live[0]?.body).toEqual({ refreshToken: this.tokens?.refreshToken });
     } else {
