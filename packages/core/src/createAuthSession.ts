@@ -6,6 +6,7 @@ import { focusManager } from './environment/focusManager.js';
 import { onlineManager } from './environment/onlineManager.js';
 import { AuthError, InvalidTokenResponseError, TokenRefreshError } from './errors.js';
 import { callSafely, createEventHub } from './eventHub.js';
+import { toInspector } from './inspection.js';
 import { isSessionEndedByDefault } from './isSessionEnded.js';
 import { createRefreshCall } from './refreshCall.js';
 import { timerDelayUntil } from './refreshSchedule.js';
@@ -106,7 +107,8 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     },
   });
 
-  const actor = createActor(machine, { input: config, clock });
+  const inspect = toInspector(options.inspect, options.inspectTokens === true);
+  const actor = createActor(machine, { input: config, clock, ...(inspect ? { inspect } : {}) });
   let state: AuthState = toAuthState(actor.getSnapshot());
   let stopped = false;
   let lastLoginId = 0;

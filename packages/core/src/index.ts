@@ -24,6 +24,7 @@ export {
   SessionExpiredError,
   TokenRefreshError,
 } from './errors.js';
+export type { SessionInspector } from './inspection.js';
 export { isSessionEndedByDefault } from './isSessionEnded.js';
 export { decodeJwtExpiry } from './jwt.js';
 export type { OAuth2RefreshOptions } from './oauth2/oauth2Refresh.js';

@@ -13,6 +13,8 @@ const SESSION_OPTIONS = [
   'now',
   'crossTab',
   'revoke',
+  'inspect',
+  'inspectTokens',
 ] as const satisfies ReadonlyArray<keyof AuthSessionOptions>;
 
 /** Checks options up front, so that a typo fails at startup with a message, not at the first 401. */
@@ -41,6 +43,10 @@ export function toMachineConfig(options: AuthSessionOptions): AuthMachineConfig 
   }
   if (refreshRetries !== undefined && !(Number.isInteger(refreshRetries) && refreshRetries >= 0)) {
     throw invalid('refreshRetries must be a whole number >= 0.');
+  }
+  const { inspect } = options;
+  if (inspect !== undefined && typeof inspect !== 'function' && typeof inspect?.next !== 'function') {
+    throw invalid('inspect must be an XState inspector: a function (event) => void or an observer { next }.');
   }
   checkCrossTab(options.crossTab);
   return {

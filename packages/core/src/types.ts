@@ -3,6 +3,7 @@ import type { authMachine } from './authMachine.js';
 import type { CrossTabLocks } from './crossTab/refreshLock.js';
 import type { CrossTabChannel } from './crossTab/tabChannel.js';
 import type { AuthError, SessionExpiredError, TokenRefreshError } from './errors.js';
+import type { SessionInspector } from './inspection.js';
 
 /** What a login or refresh call returns, and what storage holds. */
 export interface TokenSet {
@@ -80,6 +81,14 @@ export interface AuthSessionOptions {
    * (BroadcastChannel, same origin only; tokens travel over it). Default off: each tab keeps its own session.
    */
   crossTab?: boolean | CrossTabOptions | undefined;
+  /**
+   * An XState inspector for the session's actor, as `createActor(machine, { inspect })` takes it:
+   * `createBrowserInspector().inspect` from `@statelyai/inspect` shows the live session in Stately's
+   * inspector. Token values in what it receives are replaced by "[redacted]" unless `inspectTokens`.
+   */
+  inspect?: SessionInspector | undefined;
+  /** Opt-in: the inspector receives the token values themselves. Default false. */
+  inspectTokens?: boolean | undefined;
   /**
    * Ends the session on the server too: `logout()` calls it with the tokens it is about to forget
    * (`oauth2Revoke(...)` for an RFC 7009 endpoint). The local logout happens at once and never waits

@@ -26,6 +26,7 @@ import {
   type RefreshContext,
   type RevokeContext,
   SessionExpiredError,
+  type SessionInspector,
   TokenRefreshError,
   type TokenResult,
   type TokenSet,
@@ -34,7 +35,7 @@ import {
   webStorage,
 } from '@authmachine/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { Actor } from 'xstate';
+import type { Actor, InspectionEvent, Observer } from 'xstate';
 
 declare const session: AuthSession;
 
@@ -217,8 +218,11 @@ describe('createAuthSession options', () => {
       isSessionEnded?: ((error: unknown) => boolean) | undefined;
       now?: (() => number) | undefined;
       crossTab?: boolean | CrossTabOptions | undefined;
+      inspect?: SessionInspector | undefined;
+      inspectTokens?: boolean | undefined;
       revoke?: ((ctx: RevokeContext) => Promise<void> | void) | undefined;
     }>();
+    expectTypeOf<SessionInspector>().toEqualTypeOf<Observer<InspectionEvent> | ((event: InspectionEvent) => void)>();
     expectTypeOf<CrossTabOptions>().toEqualTypeOf<{
       name?: string | undefined;
       locks?: CrossTabLocks | null | undefined;
