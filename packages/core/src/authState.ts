@@ -1,6 +1,6 @@
 import type { SnapshotFrom } from 'xstate';
 import type { authMachine } from './authMachine.js';
-import type { AuthState, AuthStatus } from './types.js';
+import type { AuthState, AuthStatus, ServerAuthState } from './types.js';
 
 export type AuthSnapshot = SnapshotFrom<typeof authMachine>;
 
@@ -29,4 +29,13 @@ export function toAuthState(snapshot: AuthSnapshot): AuthState {
 /** Whether two states look the same to users: then the old object is kept, so React does not re-render. */
 export function isSameAuthState(a: AuthState, b: AuthState): boolean {
   return a.status === b.status && a.accessToken === b.accessToken && a.expiresAt === b.expiresAt && a.error === b.error;
+}
+
+/**
+ * The part of a state that may travel in a server-rendered page: no access token (props and state
+ * sent with the HTML are serialised into it, where any script or cache can read them) and no error
+ * object (not serialisable, and it may name the failed call).
+ */
+export function toServerAuthState(state: AuthState): ServerAuthState {
+  return { status: state.status, isAuthenticated: state.isAuthenticated, expiresAt: state.expiresAt };
 }

@@ -8,7 +8,7 @@ export type {
 } from './authMachine.js';
 export { authMachine } from './authMachine.js';
 export type { AuthSnapshot } from './authState.js';
-export { toAuthState } from './authState.js';
+export { toAuthState, toServerAuthState } from './authState.js';
 export { createAuthSession } from './createAuthSession.js';
 export type { CrossTabLocks } from './crossTab/refreshLock.js';
 export { inProcessLocks } from './crossTab/refreshLock.js';
@@ -67,6 +67,7 @@ export type {
   OAuthTokenResponse,
   RefreshContext,
   RevokeContext,
+  ServerAuthState,
   SessionTokens,
   TokenResult,
   TokenSet,

@@ -127,6 +127,19 @@ export interface AuthState {
   error: unknown | null;
 }
 
+/**
+ * What a server renders and hands to the browser with the page: an `AuthState` without its access
+ * token and error (see `toServerAuthState`). `accessToken` may only be absent or null, so that a
+ * full `AuthState` passed by mistake fails to compile.
+ */
+export interface ServerAuthState {
+  status: AuthStatus;
+  isAuthenticated: boolean;
+  expiresAt?: number | null | undefined;
+  accessToken?: null | undefined;
+  error?: null | undefined;
+}
+
 /** The events `session.on(...)` delivers, by name, with their payloads. */
 export interface AuthEventMap {
   loggedIn: { expiresAt: number | null };

@@ -6,7 +6,8 @@ import { createContext, useContext } from 'react';
 /** What `<AuthProvider>` hands down: the session, and the state that server rendering and hydration use. */
 export interface AuthContextValue {
   session: AuthSession;
-  serverState: AuthState;
+  /** The server's state when the app passed one; null: the state every session starts in. */
+  serverState: AuthState | null;
 }
 
 export const AuthContext = createContext<AuthContextValue | null>(null);

@@ -3,6 +3,7 @@
 import type { AuthSession, AuthState } from '@authmachine/core';
 import { useMemo } from 'react';
 import { type AuthContextValue, useAuthContext } from './authContext.js';
+import { INITIAL_AUTH_STATE } from './initialAuthState.js';
 
 /** The session and the three functions `useSyncExternalStore` needs, stable while the provider's value is. */
 export interface SessionStore {
@@ -23,7 +24,12 @@ function toSessionStore({ session, serverState }: AuthContextValue): SessionStor
     session,
     // Called through the session rather than passed as they are, so methods that use `this` work too.
     subscribe: (onStoreChange) => session.subscribe(() => onStoreChange()),
-    getSnapshot: () => session.getSnapshot(),
-    getServerSnapshot: () => serverState,
+    // A page rendered signed in stays so while the client's session restores its tokens, instead of
+    // flashing `restoring` between the server's HTML and the restored state.
+    getSnapshot: () => {
+      const state = session.getSnapshot();
+      return serverState && state.status === 'restoring' ? serverState : state;
+    },
+    getServerSnapshot: () => serverState ?? INITIAL_AUTH_STATE,
   };
 }

@@ -55,7 +55,7 @@ describe('createAuthSession({ inspect })', () => {
     );
     const states = received.flatMap((event) =>
       event.type === '@xstate.snapshot' && event.actorRef === received[0]?.actorRef
-        ? [JSON.stringify(event.snapshot.value)]
+        ? [JSON.stringify((event.snapshot as { value?: unknown }).value)]
         : [],
     );
     expect(states).toEqual(

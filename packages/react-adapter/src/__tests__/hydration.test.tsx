@@ -1,4 +1,4 @@
-import type { AuthSession, AuthState, TokenStorage } from '@authmachine/core';
+import { type AuthSession, type ServerAuthState, type TokenStorage, toServerAuthState } from '@authmachine/core';
 import { AuthProvider } from '@authmachine/react';
 import { act } from '@testing-library/react';
 import type { ReactElement } from 'react';
@@ -33,7 +33,7 @@ async function hydrate(html: string, ui: ReactElement): Promise<{ container: HTM
 }
 
 describe.each(reactModes)('hydration (%s)', (_, Mode) => {
-  const page = (session: AuthSession, serverState?: AuthState): ReactElement => (
+  const page = (session: AuthSession, serverState?: ServerAuthState): ReactElement => (
     <Mode>
       {serverState === undefined ? (
         <AuthProvider session={session}>
@@ -64,10 +64,14 @@ describe.each(reactModes)('hydration (%s)', (_, Mode) => {
   it('with serverState: a server that rendered its signed-in user, and a client given the same state', async () => {
     const server = await createRestoredSession();
     await server.session.login(LOGIN_TOKENS);
-    const html = renderToString(page(server.session, server.session.getSnapshot()));
+    const serverState = toServerAuthState(server.session.getSnapshot());
+    const html = renderToString(page(server.session, serverState));
     expect(html).toContain('Welcome back');
-    // The app sends the state with the HTML, e.g. as JSON in a script tag.
-    const sentState = JSON.parse(JSON.stringify(server.session.getSnapshot())) as AuthState;
+    // The app sends the state with the HTML, e.g. as JSON in a script tag (Next.js: serialised props).
+    const sent = JSON.stringify(serverState);
+    expect(`${html}${sent}`).not.toContain(LOGIN_TOKENS.accessToken);
+    expect(`${html}${sent}`).not.toContain(String(LOGIN_TOKENS.refreshToken));
+    const sentState = JSON.parse(sent) as ServerAuthState;
     const client = await createRestoredSession();
 
     const { container, reported } = await hydrate(html, page(client.session, sentState));
@@ -77,13 +81,42 @@ describe.each(reactModes)('hydration (%s)', (_, Mode) => {
     expect(container.textContent).toContain('Please log in');
   });
 
+  it('a page rendered signed in stays signed in while the client session restores: no signed-out flash, then its own token', async () => {
+    const server = await createRestoredSession();
+    await server.session.login(LOGIN_TOKENS);
+    const serverState = toServerAuthState(server.session.getSnapshot());
+    const html = renderToString(page(server.session, serverState));
+    // The client's storage answers after hydration (an IndexedDB read, a cookie-backed refresh).
+    let finishRestore: (tokens: typeof LOGIN_TOKENS) => void = () => undefined;
+    const slowStorage: TokenStorage = {
+      get: () => new Promise((resolve) => (finishRestore = resolve)),
+      set: () => undefined,
+      clear: () => undefined,
+    };
+    const client = createTestSession({ storage: slowStorage });
+
+    const { container, reported } = await hydrate(html, page(client.session, JSON.parse(JSON.stringify(serverState))));
+
+    expect(reported).toEqual([]);
+    expect(client.session.getSnapshot().status).toBe('restoring');
+    expect(container.textContent).toContain('status: authenticated');
+    expect(container.textContent).toContain('Welcome back');
+    expect(container.textContent).toContain('token: none');
+    await act(async () => {
+      finishRestore(LOGIN_TOKENS);
+      await untilStatus(client.session, 'authenticated');
+    });
+    expect(container.textContent).toContain('token: access-1');
+    expect(container.textContent).not.toContain('Please log in');
+  });
+
   it('(control) a client hydrating with a state other than the server rendered is reported as a mismatch', async () => {
     const server = createTestSession();
     const html = renderToString(page(server.session));
     const client = createTestSession({ storage: storedTokens });
     await untilStatus(client.session, 'authenticated');
 
-    const { reported } = await hydrate(html, page(client.session, client.session.getSnapshot()));
+    const { reported } = await hydrate(html, page(client.session, toServerAuthState(client.session.getSnapshot())));
 
     expect(reported).not.toEqual([]);
   });

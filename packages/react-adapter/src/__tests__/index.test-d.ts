@@ -1,4 +1,11 @@
-import type { AuthSession, AuthState, AuthStatus, TokenResult } from '@authmachine/core';
+import {
+  type AuthSession,
+  type AuthState,
+  type AuthStatus,
+  type ServerAuthState,
+  type TokenResult,
+  toServerAuthState,
+} from '@authmachine/core';
 import {
   Authenticated,
   type AuthenticatedProps,
@@ -69,15 +76,21 @@ describe('components', () => {
     expectTypeOf(AuthProvider).parameter(0).toEqualTypeOf<AuthProviderProps>();
     expectTypeOf(AuthProvider).returns.toEqualTypeOf<ReactElement>();
     expectTypeOf({ session }).toExtend<AuthProviderProps>();
-    expectTypeOf({ session, serverState: session.getSnapshot(), children: 'x' }).toExtend<AuthProviderProps>();
+    expectTypeOf({
+      session,
+      serverState: toServerAuthState(session.getSnapshot()),
+      children: 'x',
+    }).toExtend<AuthProviderProps>();
+    // A full AuthState carries the access token into the serialised page: it does not compile.
+    expectTypeOf({ session, serverState: session.getSnapshot() }).not.toExtend<AuthProviderProps>();
     expectTypeOf<{ children: ReactNode }>().not.toExtend<AuthProviderProps>();
     expectTypeOf<{ session: AuthSession; serverState: { status: 'x' } }>().not.toExtend<AuthProviderProps>();
   });
 
-  it('AuthProvider takes a serverState held as `AuthState | undefined` as it is (exactOptionalPropertyTypes)', () => {
-    expectTypeOf<AuthProviderProps['serverState']>().toEqualTypeOf<AuthState | undefined>();
+  it('AuthProvider takes a serverState held as `ServerAuthState | undefined` as it is (exactOptionalPropertyTypes)', () => {
+    expectTypeOf<AuthProviderProps['serverState']>().toEqualTypeOf<ServerAuthState | undefined>();
     // What a framework hands a page: the state the server rendered with, when there was one.
-    const page: { authState?: AuthState | undefined } = {};
+    const page: { authState?: ServerAuthState | undefined } = {};
     expectTypeOf({ session, serverState: page.authState }).toExtend<AuthProviderProps>();
     expectTypeOf(AuthProvider).toBeCallableWith({ session, serverState: page.authState, children: 'x' });
     expectTypeOf(AuthProvider).toBeCallableWith({ session, serverState: undefined });
