@@ -157,9 +157,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       maxBurst: options.maxBurst,
       seed: options.seed,
       elapsedS: round(elapsedS, 1),
-      // Nanoseconds in the histogram; the resolution (10 ms) is included in each figure.
-      eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6, 0),
-      eventLoopDelayMaxMs: round(delay.max / 1e6, 0),
+      // Nanoseconds in the histograms; the resolution (10 ms) is included in each figure.
+      eventLoopDelay: {
+        clientP99Ms: round(delay.percentile(99) / 1e6, 0),
+        clientMaxMs: round(delay.max / 1e6, 0),
+        serverP99Ms: round(stats.eventLoopDelay.p99Ms, 0),
+        serverMaxMs: round(stats.eventLoopDelay.maxMs, 0),
+      },
       rows: loadRows(checks),
       server: {
         refreshRequests,

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createAuthApp } from '@authmachine/example-server';
 import {
   emptySessionCounts,
@@ -16,6 +17,10 @@ import {
 const accessTtl = Number(process.argv[2]);
 const app = createAuthApp({ accessTtl });
 const sessions = new Map<string, ServerSessionCounts>();
+// A server that stalls (a busy machine) reads requests late: a token issued just before can have
+// expired by the time the request carrying it is read. The run reports how late it got.
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
 
 function count(session: string, path: string, status: number): void {
   let counts = sessions.get(session);
@@ -52,11 +57,14 @@ server.listen(0, '127.0.0.1', () => {
 });
 
 process.on('message', (message: LoadServerRequest) => {
-  if (message === 'stats')
-    send({ kind: 'stats', stats: { server: app.stats(), sessions: Object.fromEntries(sessions) } });
+  if (message === 'stats') {
+    const eventLoopDelay = { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
+    send({ kind: 'stats', stats: { server: app.stats(), eventLoopDelay, sessions: Object.fromEntries(sessions) } });
+  }
   if (message === 'reset') {
     app.resetStats();
     sessions.clear();
+    delay.reset();
     send({ kind: 'reset' });
   }
 });

@@ -24,6 +24,8 @@ export function emptySessionCounts(): ServerSessionCounts {
 export interface LoadServerStats {
   /** The reference server's own counters. */
   server: AuthServerStats;
+  /** How late the server process's timers ran since the last reset, in ms. */
+  eventLoopDelay: { p99Ms: number; maxMs: number };
   /** By session id. */
   sessions: Record<string, ServerSessionCounts>;
 }

@@ -116,12 +116,12 @@ export interface LoadResult {
   /** From the first burst until the last request settled: how long the run took (noisy, not a goal). */
   elapsedS: number;
   /**
-   * How late this process's timers ran during the run (99th percentile, worst). A client stalled
-   * longer than a token lives receives tokens that are already dead on the server: then requests
-   * fail whatever the library does, and the run says so.
+   * How late the timers of the client (this process) and of the server ran during the run, in ms
+   * (99th percentile, worst). A stall about as long as a token lives lets a token issued before it
+   * expire before the server reads the request retried with it: that request is lost whatever
+   * the library does, and the run says so.
    */
-  eventLoopDelayP99Ms: number;
-  eventLoopDelayMaxMs: number;
+  eventLoopDelay: LoadEventLoopDelay;
   /** axios sessions, fetch sessions, then all sessions. */
   rows: LoadRow[];
   server: LoadServerFigures;
@@ -177,6 +177,13 @@ export interface LoadHeap {
   slopeKBPerS: number;
   /** The goal: growth from start to end below this. */
   toleranceMB: number;
+}
+
+export interface LoadEventLoopDelay {
+  clientP99Ms: number;
+  clientMaxMs: number;
+  serverP99Ms: number;
+  serverMaxMs: number;
 }
 
 export interface LoadHeapSample {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadGoals } from '../loadGoals.js';
+import { loadGoals, loadStall } from '../loadGoals.js';
 import { heapFigures, slope } from '../loadHeap.js';
 import { loadRows } from '../loadRows.js';
 import type { SessionCheck } from '../loadSessionCheck.js';
@@ -38,8 +38,7 @@ function result(more: Partial<LoadResult> = {}, sessionChecks: SessionCheck[] = 
     maxBurst: 5,
     seed: 15,
     elapsedS: 30.2,
-    eventLoopDelayP99Ms: 40,
-    eventLoopDelayMaxMs: 90,
+    eventLoopDelay: { clientP99Ms: 40, clientMaxMs: 90, serverP99Ms: 30, serverMaxMs: 120 },
     rows: loadRows(sessionChecks),
     server: {
       refreshRequests: 42,
@@ -129,6 +128,26 @@ describe('loadGoals', () => {
       4,
     );
     expect(missed(result({ heap: grown }))).toEqual(['load: client heap flat, end within 4 MB of start']);
+  });
+});
+
+describe('loadStall', () => {
+  it('is the worst stall of client or server once it reaches half a token life, else null', () => {
+    const delay = result().eventLoopDelay;
+    expect(loadStall(result())).toBeNull();
+    expect(loadStall(result({ eventLoopDelay: { ...delay, serverMaxMs: 499 } }))).toBeNull();
+    expect(loadStall(result({ eventLoopDelay: { ...delay, serverMaxMs: 500 } }))).toBe(500);
+    expect(loadStall(result({ eventLoopDelay: { ...delay, clientMaxMs: 2_573 } }))).toBe(2_573);
+  });
+
+  it('is named in the lost-requests goal, which stays missed', () => {
+    const stalled = result({
+      eventLoopDelay: { ...result().eventLoopDelay, clientMaxMs: 2_573 },
+      server: { ...result().server, apiSucceeded: 399 },
+    });
+    const lost = loadGoals(stalled)[3];
+    expect(lost?.met).toBe(false);
+    expect(lost?.figures).toContain('a process stalled 2,573 ms');
   });
 });
 
