@@ -3,13 +3,15 @@ import type { Goal } from './goals.js';
 import type { LoadResult, LoadRow } from './results.js';
 
 /**
- * The worst stall of the client or the server (ms their timers ran late) when it reached half a
- * token's life, else null. From then on a retry's new token can expire before the server reads
- * the retry, so lost requests say more about the machine than about the library.
+ * Whether the machine, not the library, was too slow for the tokens: new tokens arrived already
+ * expired, or the client or the server stalled for half a token's life or more (ms their timers
+ * ran late). Then a retry's new token can expire before the server reads the retry, so lost
+ * requests say more about the machine than about the library. Null when neither happened.
  */
-export function loadStall(result: LoadResult): number | null {
-  const worst = Math.max(result.eventLoopDelay.clientMaxMs, result.eventLoopDelay.serverMaxMs);
-  return worst >= (result.accessTtlS * 1000) / 2 ? worst : null;
+export function loadStall(result: LoadResult): { stallMs: number; deadOnArrival: number } | null {
+  const stallMs = Math.max(result.eventLoopDelay.clientMaxMs, result.eventLoopDelay.serverMaxMs);
+  const deadOnArrival = result.rows.find((row) => row.id === 'all')?.tokensDeadOnArrival ?? 0;
+  return stallMs >= (result.accessTtlS * 1000) / 2 || deadOnArrival > 0 ? { stallMs, deadOnArrival } : null;
 }
 
 /**
@@ -56,7 +58,7 @@ export function loadGoals(result: LoadResult): Goal[] {
         server.apiSucceeded === planned &&
         // Each request sent once, and once more after its 401: none sent a third time or not at all.
         server.apiRequests === planned + server.unauthorized,
-      figures: `${f(all?.succeeded ?? Number.NaN)} succeeded, ${f(all?.lost ?? Number.NaN)} lost (${perAdapter((row) => f(row.lost))}); server: ${f(server.apiRequests)} API requests, ${f(server.apiSucceeded)} answered 200, ${f(server.unauthorized)} answered 401 and retried (${f(server.expiredTokens)} expired tokens met)${stall === null ? '' : `; a process stalled ${f(stall)} ms, see the load table's notes`}`,
+      figures: `${f(all?.succeeded ?? Number.NaN)} succeeded, ${f(all?.lost ?? Number.NaN)} lost (${perAdapter((row) => f(row.lost))}); server: ${f(server.apiRequests)} API requests, ${f(server.apiSucceeded)} answered 200, ${f(server.unauthorized)} answered 401 and retried (${f(server.expiredTokens)} expired tokens met)${stall === null ? '' : `; the machine was too slow for the tokens (a stall of ${f(stall.stallMs)} ms, ${f(stall.deadOnArrival)} tokens dead on arrival): see the load table's notes`}`,
     },
     {
       goal: `load: client heap flat, end within ${f(heap.toleranceMB)} MB of start`,

@@ -40,6 +40,8 @@ function rowOf(id: LoadClientKind | 'all', checks: readonly SessionCheck[]): Loa
     refreshesOnClientExpiry: sum((check) => check.refreshesOnClientExpiry),
     refreshesOn401: sum((check) => check.refreshesOn401),
     unauthorized: sum((check) => check.unauthorized),
+    refreshRoundTripMaxMs: Math.max(0, ...checks.map((check) => check.refreshRoundTripMaxMs)),
+    tokensDeadOnArrival: sum((check) => check.tokensDeadOnArrival),
     earlyRefreshCalls: sum((check) => check.earlyRefreshCalls),
     overlappingRefreshCalls: sum((check) => check.overlappingRefreshCalls),
     sessionsOff: checks.filter((check) => !check.oneRefreshPerExpiry).length,

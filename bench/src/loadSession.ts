@@ -12,6 +12,10 @@ export interface RefreshCall {
    * server's by the time the answer took, so a request sent in between meets a 401.
    */
   replacedClientExpiresAt: number;
+  /** When the new tokens arrived (epoch ms); absent while running or when the call failed. */
+  settledAt?: number;
+  /** The server's expiry of the new access token. */
+  newExpiresAt?: number;
 }
 
 /** What one session did, counted by the client. */
@@ -67,15 +71,19 @@ export function createLoadSession(id: string, client: LoadClientKind, baseURL: s
     refreshLeeway: false,
     refresh: async ({ refreshToken, signal }) => {
       const held = session.getSnapshot();
-      record.refreshCalls.push({
+      const call: RefreshCall = {
         startedAt: Date.now(),
         replacedExpiresAt: decodeJwtExpiry(held.accessToken) ?? Number.NaN,
         replacedClientExpiresAt: held.expiresAt ?? Number.NaN,
-      });
+      };
+      record.refreshCalls.push(call);
       if (refreshing > 0) record.overlappingRefreshCalls += 1;
       refreshing += 1;
       try {
-        return await http.post<TokenSet>('/auth/refresh', { refreshToken }, signal);
+        const tokens = await http.post<TokenSet>('/auth/refresh', { refreshToken }, signal);
+        call.settledAt = Date.now();
+        call.newExpiresAt = decodeJwtExpiry(tokens.accessToken) ?? Number.NaN;
+        return tokens;
       } finally {
         refreshing -= 1;
       }

@@ -44,6 +44,13 @@ export interface SessionCheck {
   refreshesOn401: number;
   /** Requests the server answered 401 for this session: in flight across an expiry, then retried. */
   unauthorized: number;
+  /** The longest refresh call, from its start until the new tokens arrived, in ms. */
+  refreshRoundTripMaxMs: number;
+  /**
+   * New tokens that had already expired on the server's clock when they arrived: the machine was
+   * slower than a token's life, and requests retried with them fail whatever the library does.
+   */
+  tokensDeadOnArrival: number;
   /** Exactly one refresh per expiry crossed, each one the server saw and answered 200, none early or twice at once. */
   oneRefreshPerExpiry: boolean;
   firstFailure: string | null;
@@ -75,6 +82,10 @@ export function checkSession(session: FinishedSession, server: ServerSessionCoun
     refreshesOnClientExpiry,
     refreshesOn401: afterExpiry.length - refreshesOnClientExpiry,
     unauthorized: server?.apiUnauthorized ?? 0,
+    refreshRoundTripMaxMs: Math.max(0, ...calls.map((call) => (call.settledAt ?? call.startedAt) - call.startedAt)),
+    tokensDeadOnArrival: calls.filter(
+      (call) => call.settledAt !== undefined && call.newExpiresAt !== undefined && call.settledAt >= call.newExpiresAt,
+    ).length,
     oneRefreshPerExpiry:
       calls.length === expiriesCrossed &&
       serverRefreshes === calls.length &&

@@ -146,6 +146,10 @@ export interface LoadRow extends LibraryRef {
   refreshesOn401: number;
   /** Requests the server answered 401 (in flight across an expiry), each retried once. */
   unauthorized: number;
+  /** The longest refresh call, from its start until the new tokens arrived, in ms. */
+  refreshRoundTripMaxMs: number;
+  /** New tokens already expired on the server's clock when they arrived (a machine slower than a token's life). */
+  tokensDeadOnArrival: number;
   earlyRefreshCalls: number;
   overlappingRefreshCalls: number;
   /** Sessions whose refresh calls were not exactly one per expiry crossed. */

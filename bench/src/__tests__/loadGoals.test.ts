@@ -20,6 +20,8 @@ function check(id: string, client: 'axios' | 'fetch', more: Partial<SessionCheck
     refreshesOnClientExpiry: 18,
     refreshesOn401: 2,
     unauthorized: 6,
+    refreshRoundTripMaxMs: 12,
+    tokensDeadOnArrival: 0,
     oneRefreshPerExpiry: true,
     firstFailure: null,
     ...more,
@@ -78,6 +80,9 @@ describe('loadRows', () => {
       ['all', 3, 61, 1, 1],
     ]);
     expect(rows[2]).toMatchObject({ refreshesPerSessionMin: 19, refreshesPerSessionMax: 22, unauthorized: 18 });
+    expect(
+      loadRows([check('s1', 'axios', { refreshRoundTripMaxMs: 40, tokensDeadOnArrival: 1 }), ...checks])[2],
+    ).toMatchObject({ refreshRoundTripMaxMs: 40, tokensDeadOnArrival: 1 });
   });
 });
 
@@ -136,8 +141,16 @@ describe('loadStall', () => {
     const delay = result().eventLoopDelay;
     expect(loadStall(result())).toBeNull();
     expect(loadStall(result({ eventLoopDelay: { ...delay, serverMaxMs: 499 } }))).toBeNull();
-    expect(loadStall(result({ eventLoopDelay: { ...delay, serverMaxMs: 500 } }))).toBe(500);
-    expect(loadStall(result({ eventLoopDelay: { ...delay, clientMaxMs: 2_573 } }))).toBe(2_573);
+    expect(loadStall(result({ eventLoopDelay: { ...delay, serverMaxMs: 500 } }))).toEqual({
+      stallMs: 500,
+      deadOnArrival: 0,
+    });
+    expect(loadStall(result({ eventLoopDelay: { ...delay, clientMaxMs: 2_573 } }))?.stallMs).toBe(2_573);
+  });
+
+  it('also names tokens that arrived already expired, whatever the timers said', () => {
+    const late = [checks[0] as SessionCheck, check('s2', 'fetch', { ...fetchSession, tokensDeadOnArrival: 3 })];
+    expect(loadStall(result({}, late))).toEqual({ stallMs: 120, deadOnArrival: 3 });
   });
 
   it('is named in the lost-requests goal, which stays missed', () => {
@@ -147,7 +160,9 @@ describe('loadStall', () => {
     });
     const lost = loadGoals(stalled)[3];
     expect(lost?.met).toBe(false);
-    expect(lost?.figures).toContain('a process stalled 2,573 ms');
+    expect(lost?.figures).toContain(
+      'the machine was too slow for the tokens (a stall of 2,573 ms, 0 tokens dead on arrival)',
+    );
   });
 });
 

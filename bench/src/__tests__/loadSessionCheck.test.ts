@@ -6,10 +6,13 @@ import { checkSession, type FinishedSession } from '../loadSessionCheck.js';
 // Token n (from 0) is issued at n s and expires, on the server, at n + 1 s; the session's own
 // expiry is 5 ms later (the answer's latency).
 const serverExpiry = (n: number): number => (n + 1) * 1000;
-const call = (replaced: number, startedAt: number): RefreshCall => ({
+// Each call takes 4 ms; the new token expires a second after the server issued it, 2 ms in.
+const call = (replaced: number, startedAt: number, tookMs = 4): RefreshCall => ({
   startedAt,
   replacedExpiresAt: serverExpiry(replaced),
   replacedClientExpiresAt: serverExpiry(replaced) + 5,
+  settledAt: startedAt + tookMs,
+  newExpiresAt: startedAt + 2 + 1000,
 });
 
 function session(overrides: Partial<FinishedSession> = {}): FinishedSession {
@@ -79,6 +82,14 @@ describe('checkSession', () => {
     expect(checkSession(session(), server(2)).oneRefreshPerExpiry).toBe(false);
     expect(checkSession(session(), server(3, { refreshFailures: 1 })).oneRefreshPerExpiry).toBe(false);
     expect(checkSession(session(), undefined)).toMatchObject({ serverRefreshes: 0, oneRefreshPerExpiry: false });
+  });
+
+  it('measures the longest refresh and counts tokens that arrived already expired', () => {
+    const slow = [call(0, 1_040), call(1, 2_003, 1_200), call(2, 3_300, 30)];
+    // A failed call (no tokens) adds no length and is never dead on arrival.
+    const { settledAt: _settled, newExpiresAt: _expires, ...failed } = call(3, 4_100);
+    const check = checkSession(session({ refreshCalls: [...slow, failed], lastRequestAt: 4_000 }), server(3));
+    expect(check).toMatchObject({ refreshRoundTripMaxMs: 1_200, tokensDeadOnArrival: 1 });
   });
 
   it('flags overlapping refresh calls', () => {
