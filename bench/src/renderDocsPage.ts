@@ -91,9 +91,9 @@ export function renderDocsPage(results: BenchResults): string {
     '## Run it yourself',
     '',
     '```sh',
-    'pnpm bench          # builds the packages, prints these tables (about three minutes)',
-    'pnpm bench --only=load   # one benchmark only (happy, storm, memory, bundle, load)',
-    'pnpm bench --json   # also rewrites bench/results/latest.json, this page, its chart and the sizes on the comparison page',
+    'pnpm bench               # builds the packages, prints these tables (about three minutes)',
+    'pnpm bench --only=load   # some benchmarks only: happy, storm, memory, bundle, load (comma-separated)',
+    'pnpm bench --json        # also rewrites bench/results/latest.json, this page, its chart and the sizes on the comparison page',
     '```',
   ].join('\n')}\n`;
 }
