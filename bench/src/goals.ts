@@ -115,9 +115,9 @@ function stormFigures(row: RefreshStormRow): string {
   return `N = ${f(row.n)}: ${f(row.refreshCalls)} refresh, ${f(row.succeeded)} succeeded`;
 }
 
-export function goalsTable(goals: readonly Goal[]): Table {
+export function goalsTable(goals: readonly Goal[], title = 'Goals (authmachine; reported, not asserted)'): Table {
   return {
-    title: 'Goals (authmachine; reported, not asserted)',
+    title,
     columns: [
       { header: 'met', align: 'left' },
       { header: 'goal', align: 'left' },

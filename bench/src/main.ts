@@ -4,6 +4,9 @@ import { runBundleSize } from './bundleSize.js';
 import { canCollectGarbage } from './collectGarbage.js';
 import { goalsOf, goalsTable } from './goals.js';
 import { AXIOS_HAPPY_SETUPS, FETCH_HAPPY_SETUPS, runHappyPath } from './happyPath.js';
+import { runLoad } from './load.js';
+import { loadGoals } from './loadGoals.js';
+import { loadTable } from './loadTable.js';
 import { runMemory } from './memory.js';
 import { runRefreshStorm } from './refreshStorm.js';
 import type { BenchEnvironment, BenchResults } from './results.js';
@@ -11,14 +14,23 @@ import { bundleTable, fetchHappyPathTable, happyPathTable, memoryTable, refreshS
 import { formatTextTable, type Table } from './table.js';
 import { writeResults } from './writeResults.js';
 
-const BENCHMARKS = ['happy', 'storm', 'memory', 'bundle'] as const;
+/**
+ * The load benchmark's heap goal: client heap growth from start to end below 4 MB, about 20 % of
+ * the 50 sessions' heap and 400 B per request; a per-request or per-refresh leak passes it soon
+ * after 10,000 requests and 1,000 refreshes (the memory benchmark measures per-cycle growth finely).
+ */
+const LOAD_HEAP_TOLERANCE_MB = 4;
+
+const BENCHMARKS = ['happy', 'storm', 'memory', 'bundle', 'load'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const USAGE = `pnpm bench [--json] [--quick] [--only=${BENCHMARKS.join(',')}]
 
   --json    also write bench/results/latest.json, docs/benchmarks.md and docs/public/bench-refresh-storm.svg
   --quick   smaller sizes and fewer rounds, to try a change (not with --json)
-  --only    run some benchmarks only (not with --json)`;
+  --only    run some benchmarks only (not with --json)
+
+Exits with 1 when a goal of the load benchmark is missed (the other goals are reported only).`;
 
 function parseArgs(args: string[]): { json: boolean; quick: boolean; only: Set<BenchmarkName> } {
   const only = new Set<BenchmarkName>(BENCHMARKS);
@@ -36,8 +48,9 @@ function parseArgs(args: string[]): { json: boolean; quick: boolean; only: Set<B
     } else fail(arg === '--help' || arg === '-h' ? '' : `unknown argument "${arg}"`);
   }
   if (json && (quick || only.size < BENCHMARKS.length)) fail('--json records a full default run: drop --quick/--only');
-  if (only.has('memory') && !canCollectGarbage)
-    fail('the memory benchmark needs node --expose-gc (pnpm bench sets it)');
+  for (const name of ['memory', 'load'] as const) {
+    if (only.has(name) && !canCollectGarbage) fail(`the ${name} benchmark needs node --expose-gc (pnpm bench sets it)`);
+  }
   return { json, quick, only };
 }
 
@@ -75,16 +88,16 @@ async function main(): Promise<void> {
 
   const happyOptions = quick ? { rounds: 1, timeMs: 200 } : { rounds: 5, timeMs: 500 };
   const happyPath = only.has('happy')
-    ? await step('1/4 happy path, axios (about 10 s)', () => runHappyPath(happyOptions, AXIOS_HAPPY_SETUPS))
+    ? await step('1/5 happy path, axios (about 10 s)', () => runHappyPath(happyOptions, AXIOS_HAPPY_SETUPS))
     : undefined;
   if (happyPath) print(happyPathTable(happyPath));
   const fetchHappyPath = only.has('happy')
-    ? await step('1/4 happy path, fetch (about 6 s)', () => runHappyPath(happyOptions, FETCH_HAPPY_SETUPS))
+    ? await step('1/5 happy path, fetch (about 6 s)', () => runHappyPath(happyOptions, FETCH_HAPPY_SETUPS))
     : undefined;
   if (fetchHappyPath) print(fetchHappyPathTable(fetchHappyPath));
 
   const refreshStorm = only.has('storm')
-    ? await step('2/4 refresh storm (about 90 s)', () =>
+    ? await step('2/5 refresh storm (about 90 s)', () =>
         runRefreshStorm(
           quick
             ? { sizes: [10, 100, 1_000], refreshDelayMs: 20, runsFor: () => 1 }
@@ -96,7 +109,7 @@ async function main(): Promise<void> {
   if (refreshStorm) print(refreshStormTable(refreshStorm));
 
   const memory = only.has('memory')
-    ? await step('3/4 memory (about 20 s)', () =>
+    ? await step('3/5 memory (about 20 s)', () =>
         runMemory(
           quick
             ? { warmupCycles: 200, fewCycles: 100, manyCycles: 1_000 }
@@ -106,10 +119,38 @@ async function main(): Promise<void> {
     : undefined;
   if (memory) print(memoryTable(memory));
 
-  const bundle = only.has('bundle') ? await step('4/4 bundle size', runBundleSize) : undefined;
+  const bundle = only.has('bundle') ? await step('4/5 bundle size', runBundleSize) : undefined;
   if (bundle) print(bundleTable(bundle));
 
-  if (!happyPath || !fetchHappyPath || !refreshStorm || !memory || !bundle) return;
+  const load = only.has('load')
+    ? await step(`5/5 load (about ${quick ? 15 : 45} s)`, () =>
+        runLoad({
+          ...(quick
+            ? { sessions: 10, requestsPerSession: 40, durationMs: 6_000, heapSampleEveryMs: 1_000 }
+            : { sessions: 50, requestsPerSession: 200, durationMs: 30_000, heapSampleEveryMs: 3_000 }),
+          accessTtl: 1,
+          maxBurst: 5,
+          // Fixed, so that every run sends the same plan; only the machine's timing differs.
+          seed: 15,
+          heapToleranceMB: LOAD_HEAP_TOLERANCE_MB,
+          settleTimeoutMs: 30_000,
+          // The server closes idle keep-alive connections after 5 s.
+          idleBeforeEndMs: 6_000,
+        }),
+      )
+    : undefined;
+  if (load) {
+    print(loadTable(load));
+    const goals = loadGoals(load);
+    print(goalsTable(goals, 'Load goals (checked: pnpm bench exits with 1 when one is missed)'));
+    const missed = goals.filter((goal) => !goal.met).length;
+    if (missed > 0) {
+      console.error(`load: ${missed} goal${missed === 1 ? '' : 's'} missed`);
+      process.exitCode = 1;
+    }
+  }
+
+  if (!happyPath || !fetchHappyPath || !refreshStorm || !memory || !bundle || !load) return;
   const results: BenchResults = {
     date: new Date().toISOString(),
     environment: env,
@@ -118,6 +159,7 @@ async function main(): Promise<void> {
     refreshStorm,
     memory,
     bundle,
+    load,
   };
   print(goalsTable(goalsOf(results)));
   if (json) {

@@ -1,5 +1,7 @@
 import { formatFigure as f } from './figure.js';
 import { goalsOf, goalsTable } from './goals.js';
+import { loadGoals } from './loadGoals.js';
+import { loadTable } from './loadTable.js';
 import type { BenchResults } from './results.js';
 import { bundleTable, fetchHappyPathTable, happyPathTable, memoryTable, refreshStormTable } from './resultTables.js';
 import { formatMarkdownTable, type Table } from './table.js';
@@ -75,11 +77,23 @@ export function renderDocsPage(results: BenchResults): string {
       bundleTable(results.bundle),
     ),
     '',
+    ...(results.load
+      ? [
+          section(
+            '5. Load',
+            'Real HTTP this time: one reference server (`@authmachine/example-server`) in a child process on loopback, access tokens living a second, and many sessions in this process, each with its own client (half `attachAuth` on an axios instance, half `createAuthFetch`), sending requests in jittered bursts so that requests find tokens expired and are in flight across expiries. Unlike the others, these goals are checked: `pnpm bench` exits with 1 when one is missed.',
+            loadTable(results.load),
+            `**Goals (checked)**\n\n${formatMarkdownTable(goalsTable(loadGoals(results.load), 'Load goals'))}`,
+          ),
+          '',
+        ]
+      : []),
     '## Run it yourself',
     '',
     '```sh',
-    'pnpm bench          # builds the packages, prints these tables (about two minutes)',
-    'pnpm bench --json   # also rewrites bench/results/latest.json, this page, its chart and the sizes on the comparison page',
+    'pnpm bench               # builds the packages, prints these tables (about three minutes)',
+    'pnpm bench --only=load   # some benchmarks only: happy, storm, memory, bundle, load (comma-separated)',
+    'pnpm bench --json        # also rewrites bench/results/latest.json, this page, its chart and the sizes on the comparison page',
     '```',
   ].join('\n')}\n`;
 }

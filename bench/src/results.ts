@@ -13,6 +13,8 @@ export interface BenchResults {
   refreshStorm: RefreshStormResult;
   memory: MemoryResult;
   bundle: BundleResult;
+  /** Absent in runs recorded before the load benchmark existed. */
+  load?: LoadResult;
 }
 
 export interface BenchEnvironment {
@@ -100,4 +102,95 @@ export interface BundleRow {
   sizeBytes: number;
   budgetBytes: number;
   passed: boolean;
+}
+
+export interface LoadResult {
+  sessions: number;
+  requestsPerSession: number;
+  durationS: number;
+  accessTtlS: number;
+  /** Each burst is 1 to maxBurst concurrent requests. */
+  maxBurst: number;
+  /** Of the request plan (burst times and sizes, item ids): the same seed replays the same plan. */
+  seed: number;
+  /** From the first burst until the last request settled: how long the run took (noisy, not a goal). */
+  elapsedS: number;
+  /**
+   * How late the timers of the client (this process) and of the server ran during the run, in ms
+   * (99th percentile, worst). A stall about as long as a token lives lets a token issued before it
+   * expire before the server reads the request retried with it: that request is lost whatever
+   * the library does, and the run says so.
+   */
+  eventLoopDelay: LoadEventLoopDelay;
+  /** axios sessions, fetch sessions, then all sessions. */
+  rows: LoadRow[];
+  server: LoadServerFigures;
+  heap: LoadHeap;
+  /** The first failure of up to three sessions that lost requests (error name and message). */
+  failures: string[];
+}
+
+export interface LoadRow extends LibraryRef {
+  sessions: number;
+  planned: number;
+  succeeded: number;
+  /** Planned requests that did not end with a 200 (failed or never settled). */
+  lost: number;
+  expiriesCrossed: number;
+  refreshCalls: number;
+  /** Refreshes the server answered 200 for these sessions (counted per session by the server). */
+  serverRefreshes: number;
+  /** Refresh calls started once the session's clock said the token had expired. */
+  refreshesOnClientExpiry: number;
+  /** Refresh calls started while the session's clock still held the token valid: a 401 started them. */
+  refreshesOn401: number;
+  /** Requests the server answered 401 (in flight across an expiry), each retried once. */
+  unauthorized: number;
+  /** The longest refresh call, from its start until the new tokens arrived, in ms. */
+  refreshRoundTripMaxMs: number;
+  /** New tokens already expired on the server's clock when they arrived (a machine slower than a token's life). */
+  tokensDeadOnArrival: number;
+  earlyRefreshCalls: number;
+  overlappingRefreshCalls: number;
+  /** Sessions whose refresh calls were not exactly one per expiry crossed. */
+  sessionsOff: number;
+  refreshesPerSessionMin: number;
+  refreshesPerSessionMax: number;
+}
+
+/** The reference server's own counters at the end of the run (zeroed after the warm-up). */
+export interface LoadServerFigures {
+  refreshRequests: number;
+  refreshes: number;
+  refreshFailures: number;
+  reuseDetections: number;
+  apiRequests: number;
+  apiSucceeded: number;
+  unauthorized: number;
+  expiredTokens: number;
+}
+
+export interface LoadHeap {
+  /** `heapUsed` after forced full collections, in MB, from before the first request to after the last settled. */
+  samples: LoadHeapSample[];
+  startMB: number;
+  middleMB: number;
+  endMB: number;
+  growthMB: number;
+  /** Least-squares slope over every sample. */
+  slopeKBPerS: number;
+  /** The goal: growth from start to end below this. */
+  toleranceMB: number;
+}
+
+export interface LoadEventLoopDelay {
+  clientP99Ms: number;
+  clientMaxMs: number;
+  serverP99Ms: number;
+  serverMaxMs: number;
+}
+
+export interface LoadHeapSample {
+  atS: number;
+  usedMB: number;
 }

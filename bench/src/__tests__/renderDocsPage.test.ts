@@ -95,6 +95,32 @@ describe('renderDocsPage', () => {
     expect(page).toMatch(/\| NO \| every bundle within its size-limit budget/);
   });
 
+  it('shows the load section with its rows, notes and checked goals', () => {
+    expect(page).toContain('## 5. Load');
+    expect(page).toContain(
+      '| @authmachine/fetch (createAuthFetch) | 25 | 5,000 | 4,998 | 2 | 165 | 519 | 520 | 519 | 491 | 29 | 1 / 0 | 16–23 | 1 |',
+    );
+    expect(page).toContain('- Lost: s2 (fetch): answered 401');
+    expect(page).toContain('20.6 MB at 0.1 s, 21.4 MB at 15.2 s, 22.3 MB at 30.4 s, 21.8 MB at 36.5 s');
+    // Two tokens arrived dead and the server stalled over half a token's life: the page says what that means.
+    expect(page).toContain(
+      'Refresh calls took up to 1,412 ms (axios 37, fetch 1,412); new tokens already expired when they arrived: 2 (axios 0, fetch 2)',
+    );
+    expect(page).toContain('655 ms in the server (64 ms): the machine was too slow for 1 s tokens.');
+    // One fetch session refreshed early and two requests were lost: those goals are missed, the rest met.
+    expect(page).toMatch(/\| NO \| load: one refresh per expiry crossed, in each of the 50 sessions/);
+    expect(page).toMatch(/\| NO \| load: zero lost requests, all 10,000 settled with 200/);
+    expect(page).toMatch(/\| yes \| load: zero refresh-token reuse detected by the server/);
+    expect(page).toMatch(/\| yes \| load: client heap flat, end within 4 MB of start/);
+  });
+
+  it('leaves the load section out of a run recorded before it existed', () => {
+    const { load: _, ...older } = fixture;
+    const olderPage = renderDocsPage(older);
+    expect(olderPage).not.toContain('## 5. Load');
+    expect(olderPage).toContain('## 4. Bundle size');
+  });
+
   it('starts with frontmatter and says it is generated', () => {
     expect(page.startsWith('---\ntitle: Benchmarks\n---\n')).toBe(true);
     expect(page).toContain('pnpm bench --json');
