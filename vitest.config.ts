@@ -60,6 +60,8 @@ export default defineConfig({
           environment: 'jsdom',
           provide: { reactMajor: '18' },
           setupFiles: ['packages/react-adapter/src/__tests__/support/useReact18.ts'],
+          // ESM that Node would load itself, importing React 19: transformed instead, so the aliases apply.
+          server: { deps: { inline: ['@tanstack/react-query'] } },
         },
       },
     ],

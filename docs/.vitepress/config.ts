@@ -33,6 +33,7 @@ export default defineConfig({
           { text: 'Axios adapter', link: '/guide/axios' },
           { text: 'fetch, ky, ofetch, openapi-fetch', link: '/guide/fetch' },
           { text: 'React adapter', link: '/guide/react' },
+          { text: 'TanStack Query', link: '/guide/tanstack-query' },
           { text: 'Server rendering (Next.js)', link: '/guide/ssr' },
           { text: 'Storage and security', link: '/guide/storage-security' },
           { text: 'Cross-tab sessions', link: '/guide/cross-tab' },

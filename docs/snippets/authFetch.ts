@@ -12,7 +12,8 @@ export interface Profile {
 export async function loadProfile(): Promise<Profile> {
   // While a refresh runs this call waits for it; a 401 refreshes once and is retried once.
   const response = await authFetch('https://api.example.com/me');
-  if (!response.ok) throw new Error(`GET /me answered ${response.status}`);
+  // The status travels with the error, so that a retry policy can tell a 401 from a 503.
+  if (!response.ok) throw Object.assign(new Error(`GET /me answered ${response.status}`), { status: response.status });
   return response.json();
 }
 

@@ -110,6 +110,8 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const inspect = toInspector(options.inspect, options.inspectTokens === true);
   const actor = createActor(machine, { input: config, clock, ...(inspect ? { inspect } : {}) });
   let state: AuthState = toAuthState(actor.getSnapshot());
+  /** The state the listeners last heard: `state` can be newer (see `updateState`). */
+  let heard = state;
   let stopped = false;
   let lastLoginId = 0;
   const listeners = new Set<(state: AuthState) => void>();
@@ -117,11 +119,11 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
 
   const snapshotSubscription = actor.subscribe({
     next: (snapshot) => {
-      const next = toAuthState(snapshot);
-      if (next.status !== 'refreshing') refreshCall.end();
-      if (state.status === 'restoring' && next.status !== 'restoring') crossTab?.restored(next.status);
-      if (!isSameAuthState(state, next)) {
-        state = next;
+      updateState(snapshot);
+      if (state.status !== 'refreshing') refreshCall.end();
+      if (heard.status === 'restoring' && state.status !== 'restoring') crossTab?.restored(state.status);
+      if (heard !== state) {
+        heard = state;
         for (const listener of [...listeners]) callSafely(() => listener(state));
       }
       for (const waiter of [...waiters]) waiter.check(snapshot);
@@ -132,6 +134,9 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     },
   });
   const emittedSubscription = actor.on('*', (emitted) => {
+    // XState delivers emitted events before it notifies observers: a handler of `loggedIn` or
+    // `refreshed` that reads `getAccessToken()` must get the tokens the event is about.
+    updateState(actor.getSnapshot());
     const { type, ...payload } = emitted;
     events.emit(type, payload as never);
   });
@@ -147,6 +152,12 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     accessToken: () => actor.getSnapshot().context.accessToken,
     send: (event) => actor.send(event),
   });
+
+  /** Keeps `state` the same object while nothing a user sees changed, so that React does not re-render. */
+  function updateState(snapshot: AuthSnapshot): void {
+    const next = toAuthState(snapshot);
+    if (!isSameAuthState(state, next)) state = next;
+  }
 
   /** Settles when `decide` says so: the session's own waits (restore, login), checked per snapshot. */
   function waitForSnapshot<T>(decide: (snapshot: AuthSnapshot) => Outcome<T> | undefined): Promise<T> {

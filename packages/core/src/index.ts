@@ -26,7 +26,7 @@ export {
 } from './errors.js';
 export type { SessionInspector } from './inspection.js';
 export { isSessionEndedByDefault } from './isSessionEnded.js';
-export { decodeJwtExpiry } from './jwt.js';
+export { decodeJwtClaims, decodeJwtExpiry } from './jwt.js';
 export type { OAuth2RefreshOptions } from './oauth2/oauth2Refresh.js';
 export { oauth2Refresh } from './oauth2/oauth2Refresh.js';
 export type { OAuth2RevokeOptions } from './oauth2/oauth2Revoke.js';

@@ -14,15 +14,24 @@ export interface JwtTimes {
 }
 
 export function decodeJwtTimes(token: unknown): JwtTimes | null {
+  const { exp, iat } = decodeJwtClaims(token) ?? {};
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return null;
+  return { expiresAt: exp * 1000, issuedAt: typeof iat === 'number' && Number.isFinite(iat) ? iat * 1000 : null };
+}
+
+/**
+ * The claims of a JWT (its payload), never verified: for display and bookkeeping (who is signed in:
+ * `sub`), never for a decision only the server can make. Null for anything that is not a JWT.
+ */
+export function decodeJwtClaims(token: unknown): Record<string, unknown> | null {
   if (typeof token !== 'string') return null;
   const parts = token.split('.');
   if (parts.length !== 3 || !parts[1]) return null;
   try {
     const claims: unknown = JSON.parse(decodeBase64Url(parts[1]));
-    if (typeof claims !== 'object' || claims === null) return null;
-    const { exp, iat } = claims as { exp?: unknown; iat?: unknown };
-    if (typeof exp !== 'number' || !Number.isFinite(exp)) return null;
-    return { expiresAt: exp * 1000, issuedAt: typeof iat === 'number' && Number.isFinite(iat) ? iat * 1000 : null };
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims)
+      ? (claims as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

@@ -158,3 +158,34 @@ describe('session.on()', () => {
     await expect(token).rejects.toBeInstanceOf(SessionExpiredError);
   });
 });
+
+describe('what an event handler reads of the session', () => {
+  it('loggedIn and refreshed handlers see the tokens the event is about; listeners still hear each change once', async () => {
+    const { session, refresh } = await loggedInSession();
+    const seen: Array<[string, string | null, string]> = [];
+    session.on('loggedIn', () => seen.push(['loggedIn', session.getAccessToken(), session.getSnapshot().status]));
+    session.on('refreshed', () => seen.push(['refreshed', session.getAccessToken(), session.getSnapshot().status]));
+    session.on('loggedOut', () => seen.push(['loggedOut', session.getAccessToken(), session.getSnapshot().status]));
+    const heard: string[] = [];
+    session.subscribe((state) => heard.push(`${state.status}:${state.accessToken}`));
+
+    await session.login({ accessToken: 'access-login-2', refreshToken: 'refresh-login-2' });
+    const refreshed = session.refresh();
+    await flush();
+    refresh.last().resolve({ accessToken: 'access-3' });
+    await refreshed;
+    await session.logout();
+
+    expect(seen).toEqual([
+      ['loggedIn', 'access-login-2', 'authenticated'],
+      ['refreshed', 'access-3', 'authenticated'],
+      ['loggedOut', null, 'anonymous'],
+    ]);
+    expect(heard).toEqual([
+      'authenticated:access-login-2',
+      'refreshing:access-login-2',
+      'authenticated:access-3',
+      'anonymous:null',
+    ]);
+  });
+});
