@@ -2,6 +2,7 @@ import { attachAuth } from '@authmachine/axios';
 import { type AuthSession, createAuthSession } from '@authmachine/core';
 import { createAuthFetch } from '@authmachine/fetch';
 import axios, { type AxiosInstance } from 'axios';
+import type { InspectionEvent } from 'xstate';
 import { diagramTransitionsOf, type MachineGraph, transitionKeyOf } from '../../../scripts/machineDiagram';
 import { type AdapterName, RequestTracker, type TrackedRequest } from './requestTracker.js';
 import { SIMULATED_API, SimulatedServer } from './simulatedServer.js';
@@ -39,7 +40,7 @@ export interface SimulatorHooks {
 /**
  * The real `createAuthSession`, with the real axios adapter (`attachAuth`) and fetch adapter
  * (`createAuthFetch`) on the same session, and a server that lives in the page. Each transition the
- * machine takes is read from XState's inspection, so the diagram shows the one actually taken.
+ * machine takes is read from the session's `inspect` option, so the diagram shows the one taken.
  */
 export function createSimulator(graph: MachineGraph, hooks: SimulatorHooks): Simulator {
   const server = new SimulatedServer();
@@ -47,6 +48,8 @@ export function createSimulator(graph: MachineGraph, hooks: SimulatorHooks): Sim
   server.onAttempt = (attempt) => tracker.attempt(attempt);
   const api: AxiosInstance = axios.create({ baseURL: SIMULATED_API, adapter: server.axiosAdapter });
   const session = createAuthSession({
+    // The public inspection option, as an app passes Stately's inspector (tokens redacted).
+    inspect: stepsOf(graph, hooks),
     refresh: async ({ refreshToken, signal }) =>
       (await api.post('/auth/refresh', { refreshToken }, { signal, skipAuth: true })).data,
     // No proactive timer: time passes when the reader says so. One retry, so that a failing
@@ -58,35 +61,7 @@ export function createSimulator(graph: MachineGraph, hooks: SimulatorHooks): Sim
   const detach = attachAuth(api, session);
   const authFetch = createAuthFetch(session, { fetch: server.fetch, allowedOrigins: [SIMULATED_API] });
 
-  const indexOf = new Map(graph.transitions.map((transition, index) => [transitionKeyOf(transition), index]));
   const statePath = (): string => pathOf(session.actor.getSnapshot().value);
-  let from = statePath();
-  let event = '';
-  let taken: number[] = [];
-  let labels: string[] = [];
-  // Inspection reports the event, then each microstep with the transitions it took; the snapshot
-  // that follows closes the step.
-  const inspection = session.actor.system.inspect((inspected) => {
-    if (inspected.actorRef !== session.actor) return;
-    if (inspected.type === '@xstate.event') {
-      event = inspected.event.type;
-      taken = [];
-      labels = [];
-    } else if (inspected.type === '@xstate.microstep') {
-      for (const transition of inspected._transitions.flatMap(diagramTransitionsOf)) {
-        const index = indexOf.get(transitionKeyOf(transition));
-        if (index !== undefined) taken.push(index);
-        labels.push(transition.guard ? `${transition.event} [${transition.guard}]` : transition.event);
-      }
-    } else if (inspected.type === '@xstate.snapshot') {
-      const to = statePath();
-      if (taken.length === 0 && to === from) return;
-      hooks.step({ at: hooks.now(), from, to, event, taken, labels });
-      from = to;
-      taken = [];
-      labels = [];
-    }
-  });
   const offExpired = session.on('sessionExpired', () => hooks.log('event: sessionExpired'));
   const offRefreshed = session.on('refreshed', () => hooks.log('event: refreshed (new tokens stored)'));
   const offFailed = session.on('refreshFailed', () => hooks.log('event: refreshFailed (tokens kept)'));
@@ -125,13 +100,47 @@ export function createSimulator(graph: MachineGraph, hooks: SimulatorHooks): Sim
       await session.logout();
     },
     stop() {
-      inspection.unsubscribe();
       offExpired();
       offRefreshed();
       offFailed();
       detach();
       session.stop();
     },
+  };
+}
+
+/**
+ * An inspector that turns XState's inspection of the session's actor into the page's steps: the
+ * event, then each microstep with the transitions it took (an `always` after it included); the
+ * snapshot that follows closes the step.
+ */
+function stepsOf(graph: MachineGraph, hooks: SimulatorHooks): (inspected: InspectionEvent) => void {
+  const indexOf = new Map(graph.transitions.map((transition, index) => [transitionKeyOf(transition), index]));
+  let from: string | null = null;
+  let event = '';
+  let taken: number[] = [];
+  let labels: string[] = [];
+  return (inspected) => {
+    // The session's own actor only, not the promises it invokes.
+    if (inspected.actorRef.sessionId !== inspected.rootId) return;
+    if (inspected.type === '@xstate.event') {
+      event = inspected.event.type;
+      taken = [];
+      labels = [];
+    } else if (inspected.type === '@xstate.microstep') {
+      for (const transition of inspected._transitions.flatMap(diagramTransitionsOf)) {
+        const index = indexOf.get(transitionKeyOf(transition));
+        if (index !== undefined) taken.push(index);
+        labels.push(transition.guard ? `${transition.event} [${transition.guard}]` : transition.event);
+      }
+    } else if (inspected.type === '@xstate.snapshot') {
+      const to = pathOf((inspected.snapshot as { value: string | Record<string, unknown> }).value);
+      if (from !== null && (taken.length > 0 || to !== from))
+        hooks.step({ at: hooks.now(), from, to, event, taken, labels });
+      from = to;
+      taken = [];
+      labels = [];
+    }
   };
 }
 
