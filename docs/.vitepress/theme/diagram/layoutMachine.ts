@@ -23,8 +23,10 @@ export interface StateBox extends Rect {
   depth: number;
   /** Where the state's name is written (its label, for the tests that check nothing covers it). */
   nameBox: Rect;
-  /** Drawn with a dot and an arrow at its left: the state entered first (at its level). */
+  /** Drawn with a dot and an arrow before its name: the state entered first (at its level). */
   initial: boolean;
+  /** The side facing the lanes, where its arrows leave and enter. */
+  side: 'left' | 'right';
   /** The color of the lane that leads into this state, when something does. */
   color: string | null;
 }
@@ -59,7 +61,11 @@ export interface MachineLayout {
 /** Label fonts are monospace: a width per character makes the layout exact without measuring text. */
 export const CHAR_WIDTH_EM = 0.62;
 const NAME_CHAR_WIDTH_EM = 0.62;
-const LEFT = 14;
+const MARGIN = 4;
+/** Room for the mark (a dot and an arrow) of the state entered first. */
+const INITIAL_MARK = 14;
+/** The arrow's start between a label and the lanes. */
+const STUB = 10;
 const INDENT = 8;
 const PAD = 7;
 const LANE_GAP = 8;
@@ -80,6 +86,16 @@ const LANE_COLORS = [
   '#a0522d',
 ];
 
+/** From this width on, the top-level states go in two columns with the lanes between them. */
+export const TWO_COLUMNS_FROM = 760;
+
+interface Column {
+  left: number;
+  right: number;
+  /** The side of the column's boxes that faces the lanes: arrows leave and enter there. */
+  side: 'left' | 'right';
+}
+
 /** The layout for a diagram at most `availableWidth` wide (narrower when its labels need less). */
 export function layoutMachine(graph: MachineGraph, availableWidth: number): MachineLayout {
   const width = Math.max(300, Math.floor(availableWidth));
@@ -98,78 +114,120 @@ export function layoutMachine(graph: MachineGraph, availableWidth: number): Mach
   const targets = orderedPaths(states).filter((path) => graph.transitions.some((t) => t.target === path));
   const laneOf = new Map(targets.map((path, index) => [path, index]));
   const gutter = targets.length * LANE_GAP + 6;
-  // On a wide column the boxes stop a little after the longest label, so arrows stay short.
+  // The boxes stop a little after the longest label, so that arrows stay short on a wide column.
   const longestLabel = Math.max(...graph.transitions.map((transition) => labelOf(transition).length));
-  const widest = LEFT + 2 * depthOf(states) * INDENT + 2 * PAD + 24 + longestLabel * charWidth;
-  const boxesRight = Math.min(width - gutter, Math.ceil(widest));
-  const laneX = (path: string): number => boxesRight + 6 + (laneOf.get(path) ?? 0) * LANE_GAP;
+  const widest = Math.ceil(2 * depthOf(states) * INDENT + 2 * PAD + 30 + longestLabel * charWidth);
   const colorOf = (path: string): string => LANE_COLORS[(laneOf.get(path) ?? 0) % LANE_COLORS.length] ?? '#000';
-
-  const boxes: StateBox[] = [];
-  const edges: TransitionEdge[] = [];
   const initials = new Set([graph.initial, ...allStates(graph.states).map((state) => state.initial)]);
 
-  const place = (state: DiagramState, depth: number, top: number): number => {
-    const x = LEFT + depth * INDENT;
-    const right = boxesRight - depth * INDENT;
-    const nameWidth = state.key.length * nameFontSize * NAME_CHAR_WIDTH_EM;
-    const box: StateBox = {
-      path: state.path,
-      name: state.key,
-      depth,
-      x,
-      y: top,
-      width: right - x,
-      height: 0,
-      nameBox: { x: x + PAD, y: top + 4, width: nameWidth, height: headerHeight - 6 },
-      initial: initials.has(state.path),
-      color: laneOf.has(state.path) ? colorOf(state.path) : null,
-    };
-    boxes.push(box);
-    let y = top + headerHeight;
-    // Room for the text: the box's inside, less a stub of arrow before the box's edge.
-    const maxChars = Math.max(12, Math.floor((right - x - 2 * PAD - 10) / charWidth));
-    graph.transitions.forEach((transition, index) => {
-      if (transition.source !== state.path) return;
-      const wrapped = wrap(labelOf(transition), maxChars);
-      const lines = wrapped.map((text, line) => ({ x: x + PAD, y: y + (line + 1) * lineHeight - 4, text }));
-      const longest = Math.max(...wrapped.map((text) => text.length));
-      const labelBox = { x: x + PAD, y, width: longest * charWidth, height: wrapped.length * lineHeight };
-      const exitY = y + lineHeight / 2;
-      // From the right of the whole label (a wrapped guard may be longer than its first line).
-      const labelEnd = labelBox.x + labelBox.width + 4;
-      edges.push({
-        index,
-        transition,
-        lines,
-        labelBox,
-        points: [
-          [labelEnd, exitY],
-          [laneX(transition.target), exitY],
-        ],
-        color: colorOf(transition.target),
+  /** Places states top-down in a column; the arrows get their lane points afterwards. */
+  const placeColumn = (column: Column, placed: DiagramState[]) => {
+    const boxes: StateBox[] = [];
+    const edges: TransitionEdge[] = [];
+    const place = (state: DiagramState, depth: number, top: number): number => {
+      const x = column.left + depth * INDENT;
+      const right = column.right - depth * INDENT;
+      const initial = initials.has(state.path);
+      // Inside the box: the mark of the state entered first, then the name, aligned with the labels.
+      const nameX = x + PAD + (column.side === 'left' ? STUB : 0) + (initial ? INITIAL_MARK : 0);
+      const box: StateBox = {
+        path: state.path,
+        name: state.key,
+        depth,
+        x,
+        y: top,
+        width: right - x,
+        height: 0,
+        side: column.side,
+        nameBox: {
+          x: nameX,
+          y: top + 4,
+          width: state.key.length * nameFontSize * NAME_CHAR_WIDTH_EM,
+          height: headerHeight - 6,
+        },
+        initial,
+        color: laneOf.has(state.path) ? colorOf(state.path) : null,
+      };
+      boxes.push(box);
+      let y = top + headerHeight;
+      // Room for the text: the box's inside, less a stub of arrow between the text and the lanes.
+      const textX = x + PAD + (column.side === 'left' ? STUB : 0);
+      const maxChars = Math.max(12, Math.floor((right - x - 2 * PAD - STUB) / charWidth));
+      graph.transitions.forEach((transition, index) => {
+        if (transition.source !== state.path) return;
+        const wrapped = wrap(labelOf(transition), maxChars);
+        const lines = wrapped.map((text, line) => ({ x: textX, y: y + (line + 1) * lineHeight - 4, text }));
+        const longest = Math.max(...wrapped.map((text) => text.length));
+        const labelBox = { x: textX, y, width: longest * charWidth, height: wrapped.length * lineHeight };
+        // From the side of the whole label that faces the lanes (a wrapped guard may be its longest line).
+        const exitX = column.side === 'right' ? labelBox.x + labelBox.width + 4 : labelBox.x - 4;
+        edges.push({
+          index,
+          transition,
+          lines,
+          labelBox,
+          points: [[exitX, y + lineHeight / 2]],
+          color: colorOf(transition.target),
+        });
+        y += wrapped.length * lineHeight;
       });
-      y += wrapped.length * lineHeight;
-    });
-    if (state.children.length > 0) y += GAP / 2;
-    for (const child of state.children) y = place(child, depth + 1, y) + GAP;
-    box.height = y + PAD - top;
-    return top + box.height;
+      if (state.children.length > 0) y += GAP / 2;
+      for (const child of state.children) y = place(child, depth + 1, y) + GAP;
+      box.height = y + PAD - top;
+      return top + box.height;
+    };
+    let bottom = 4;
+    for (const state of placed) bottom = place(state, 0, bottom) + GAP;
+    return { boxes, edges, bottom };
   };
 
-  let y = 4;
-  for (const state of states) y = place(state, 0, y) + GAP;
+  let columns: Array<ReturnType<typeof placeColumn>>;
+  let lanesLeft: number;
+  let totalWidth: number;
+  if (width >= TWO_COLUMNS_FROM && states.length > 2) {
+    // Two columns facing each other across the lanes; the split (in the machine's order) that
+    // gives the shortest diagram.
+    const columnWidth = Math.min(widest, Math.floor((width - gutter - 6 - 2 * MARGIN) / 2));
+    const leftColumn: Column = { left: MARGIN, right: MARGIN + columnWidth, side: 'right' };
+    lanesLeft = leftColumn.right;
+    const rightColumn: Column = {
+      left: lanesLeft + gutter + 6,
+      right: lanesLeft + gutter + 6 + columnWidth,
+      side: 'left',
+    };
+    totalWidth = rightColumn.right + MARGIN;
+    const splits = states
+      .slice(1)
+      .map((_, index) => [
+        placeColumn(leftColumn, states.slice(0, index + 1)),
+        placeColumn(rightColumn, states.slice(index + 1)),
+      ]);
+    const height = (split: Array<ReturnType<typeof placeColumn>>): number =>
+      Math.max(...split.map((column) => column.bottom));
+    columns = splits.reduce((best, split) => (height(split) < height(best) ? split : best));
+  } else {
+    const right = Math.min(width - gutter, MARGIN + widest);
+    columns = [placeColumn({ left: MARGIN, right, side: 'right' }, states)];
+    lanesLeft = right;
+    totalWidth = right + gutter;
+  }
+  const boxes = columns.flatMap((column) => column.boxes);
+  const edges = columns.flatMap((column) => column.edges).sort((a, b) => a.index - b.index);
 
-  // The targets' positions are known now: each arrow goes down or up its lane and into the target.
+  // Every box is placed now: each arrow goes to its lane, down or up it, and into its target on the
+  // side that faces the lanes.
   const boxOf = new Map(boxes.map((box) => [box.path, box]));
   for (const edge of edges) {
     const target = boxOf.get(edge.transition.target);
-    if (!target) continue;
+    const [start] = edge.points;
+    if (!target || !start) continue;
+    const laneX = lanesLeft + 6 + (laneOf.get(edge.transition.target) ?? 0) * LANE_GAP;
     const entryY = target.y + headerHeight / 2;
-    const lane = laneX(edge.transition.target);
-    edge.points.push([lane, entryY], [target.x + target.width, entryY]);
+    const entryX = target.side === 'right' ? target.x + target.width : target.x;
+    edge.points.push([laneX, start[1]], [laneX, entryY], [entryX, entryY]);
   }
-  return { width: boxesRight + gutter, height: Math.ceil(y), fontSize, nameFontSize, boxes, edges };
+  const height = Math.ceil(Math.max(...columns.map((column) => column.bottom)));
+  return { width: totalWidth, height, fontSize, nameFontSize, boxes, edges };
 }
 
 /** Breaks a label at spaces into lines of at most `maxChars` (a longer word keeps its line). */
