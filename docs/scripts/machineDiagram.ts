@@ -43,20 +43,25 @@ export function transitionsOf(machine: AnyStateMachine): DiagramTransition[] {
   const result: DiagramTransition[] = [];
   const visit = (node: StateNodeLike): void => {
     const transitions = [...node.transitions.values()].flat().concat(node.always ?? []);
-    for (const transition of transitions) {
-      for (const target of transition.target ?? []) {
-        result.push({
-          source: node.path.join('.') || '*',
-          target: target.path.join('.'),
-          event: readableEvent(transition.eventType, node),
-          guard: guardName(transition.guard),
-        });
-      }
-    }
+    for (const transition of transitions) result.push(...diagramTransitionsOf({ ...transition, source: node }));
     for (const child of Object.values(node.states)) visit(child);
   };
   visit(machine.root as unknown as StateNodeLike);
   return result;
+}
+
+/**
+ * The diagram's edges for one transition definition of the machine: the same reading whether it
+ * comes from walking the machine here or from a transition the running actor just took (inspection).
+ */
+export function diagramTransitionsOf(definition: unknown): DiagramTransition[] {
+  const transition = definition as TransitionLike & { source: StateNodeLike };
+  return (transition.target ?? []).map((target) => ({
+    source: transition.source.path.join('.') || '*',
+    target: target.path.join('.'),
+    event: readableEvent(transition.eventType, transition.source),
+    guard: guardName(transition.guard),
+  }));
 }
 
 function readableEvent(eventType: string, node: StateNodeLike): string {
@@ -88,64 +93,50 @@ function guardName(guard: unknown): string | null {
   return 'guard';
 }
 
-/** Between the labels of transitions that share an arrow. */
-export const LABEL_LINE_BREAK = '<br/>';
-
-/** Mermaid ids cannot hold dots: `authenticated.refreshScheduled` → `authenticated__refreshScheduled`. */
-export function mermaidIdOf(statePath: string): string {
-  return statePath.replaceAll('.', '__');
-}
-
 /** How a transition reads on the diagram: its event, and its guard in brackets. */
 export function labelOf({ event, guard }: DiagramTransition): string {
   return guard ? `${event} [${guard}]` : event;
 }
 
-/**
- * The machine as a Mermaid state diagram: nested states as composite states, every transition with
- * its event and guard, and the root's transitions (taken from any state) as a note. Transitions
- * between the same two states share one arrow, one label line each, so their labels cannot overlap.
- */
-export function toMermaid(machine: AnyStateMachine): string {
+/** One state of the diagram; a parent holds its children, in the machine's order. */
+export interface DiagramState {
+  path: string;
+  key: string;
+  /** The child entered first, as a path; null for a state without children. */
+  initial: string | null;
+  children: DiagramState[];
+}
+
+/** What the machine page draws: every state (nested inside its parent) and every transition. */
+export interface MachineGraph {
+  initial: string | null;
+  states: DiagramState[];
+  /** Source `*` is the machine itself: a transition taken from any state. */
+  transitions: DiagramTransition[];
+}
+
+/** The machine as the data its diagram is drawn from (written to docs/generated/authMachine.json). */
+export function toMachineGraph(machine: AnyStateMachine): MachineGraph {
+  const toState = (node: StateNodeLike): DiagramState => ({
+    path: node.path.join('.'),
+    key: node.key,
+    initial: initialOf(node),
+    children: Object.values(node.states).map(toState),
+  });
   const root = machine.root as unknown as StateNodeLike;
-  const transitions = transitionsOf(machine);
-  // Left to right: the diagram is wider than tall, so it fits beside the simulator's controls.
-  const lines = ['stateDiagram-v2', '  direction LR'];
-  const declare = (node: StateNodeLike, indent: string): void => {
-    for (const child of Object.values(node.states)) {
-      const id = mermaidIdOf(child.path.join('.'));
-      const children = Object.values(child.states);
-      if (children.length === 0) {
-        lines.push(`${indent}state "${child.key}" as ${id}`);
-        continue;
-      }
-      lines.push(`${indent}state "${child.key}" as ${id} {`);
-      const initial = child.initial?.target[0];
-      if (initial) lines.push(`${indent}  [*] --> ${mermaidIdOf(initial.path.join('.'))}`);
-      declare(child, `${indent}  `);
-      lines.push(`${indent}}`);
-    }
+  return {
+    initial: initialOf(root),
+    states: Object.values(root.states).map(toState),
+    transitions: transitionsOf(machine),
   };
-  const initial = root.initial?.target[0];
-  if (initial) lines.push(`  [*] --> ${mermaidIdOf(initial.path.join('.'))}`);
-  declare(root, '  ');
-  const fromAnyState: string[] = [];
-  const arrows = new Map<string, string[]>();
-  for (const transition of transitions) {
-    const { source, target } = transition;
-    if (source === '*') {
-      fromAnyState.push(`${labelOf(transition)} → ${target}`);
-      continue;
-    }
-    const arrow = `${mermaidIdOf(source)} --> ${mermaidIdOf(target)}`;
-    arrows.set(arrow, [...(arrows.get(arrow) ?? []), labelOf(transition)]);
-  }
-  for (const [arrow, labels] of arrows) lines.push(`  ${arrow} : ${labels.join(LABEL_LINE_BREAK)}`);
-  if (fromAnyState.length > 0 && initial) {
-    lines.push(`  note right of ${mermaidIdOf(initial.path.join('.'))}`);
-    lines.push('    From any state:');
-    for (const line of fromAnyState) lines.push(`    ${line}`);
-    lines.push('  end note');
-  }
-  return `${lines.join('\n')}\n`;
+}
+
+function initialOf(node: StateNodeLike): string | null {
+  const initial = node.initial?.target[0];
+  return initial && Object.keys(node.states).length > 0 ? initial.path.join('.') : null;
+}
+
+/** The same key for the same edge, wherever it was read from. */
+export function transitionKeyOf({ source, target, event, guard }: DiagramTransition): string {
+  return `${source}|${target}|${event}|${guard ?? ''}`;
 }

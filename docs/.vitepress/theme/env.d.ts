@@ -4,8 +4,3 @@ declare module '*.vue' {
   const component: DefineComponent;
   export default component;
 }
-
-declare module '*.mmd?raw' {
-  const source: string;
-  export default source;
-}

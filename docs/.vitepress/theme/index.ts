@@ -1,11 +1,16 @@
 import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
-import MachineSimulator from './MachineSimulator.vue';
+import { defineAsyncComponent } from 'vue';
 
 export const theme: Theme = {
   extends: DefaultTheme,
   enhanceApp({ app }) {
-    app.component('MachineSimulator', MachineSimulator);
+    // Loaded by the machine page only: the session, both adapters, axios and XState stay out of the
+    // code every other page of the site downloads.
+    app.component(
+      'MachineSimulator',
+      defineAsyncComponent(() => import('./MachineSimulator.vue')),
+    );
   },
 };
 
