@@ -91,7 +91,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     guards: {
       // An app's predicate that throws must not crash the machine: treat its answer as "not ended".
       isSessionEnded: (_, error: unknown) => {
-        // A malformed result is our verdict, not the server's: it stays a transient failure (API §1).
+        // A malformed result is our verdict, not the server's: it stays a transient failure, never retried.
         if (error instanceof InvalidTokenResponseError) return false;
         try {
           return isSessionEnded(error) === true;

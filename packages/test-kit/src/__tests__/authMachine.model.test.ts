@@ -63,7 +63,7 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Time and tokens
 
-/** The documented defaults (API.md §2), which the sessions under test keep. */
+/** The documented defaults (docs/api/core.md, AuthSessionOptions), which the sessions under test keep. */
 const REFRESH_LEEWAY = 30_000;
 const REFRESH_TIMEOUT = 10_000;
 const REFRESH_RETRIES = 2;
@@ -137,7 +137,7 @@ const STORAGE_UNAVAILABLE = new Error('IndexedDB is unavailable in private mode'
 /** A body with the token under a name neither we nor RFC 6749 use. */
 const MALFORMED_RESULT = { token: 'misnamed' } as unknown as TokenSet;
 
-/** How the model reads a token set that arrives at T0 (API.md §2: expiresAt, else expiresIn, else unknown). */
+/** How the model reads a token set that arrives at T0 (docs/api/core.md, TokenSet: expiresAt, else expiresIn, else unknown). */
 function modelTokens(tokens: TokenSet, previousRefreshToken: string | null = null): SessionTokens {
   return {
     accessToken: tokens.accessToken,
@@ -170,7 +170,7 @@ interface Variant {
   /** What the user, the app's servers, the storage or the passing time does to the real session. */
   run: (driver: SessionDriver, event: ModelEvent, next: ModelSnapshot) => void | Promise<void>;
   /**
-   * Where API.md §1 says the step leads, worked out from the spec and what the session held, not
+   * Where the documented lifecycle (docs/machine.md) says the step leads, worked out from the spec and what the session held, not
    * from the machine: the model follows the machine, so this is what catches a wrong machine.
    */
   leadsTo: (driver: SessionDriver) => AuthStatus;
@@ -639,7 +639,7 @@ class SessionDriver {
     return this.refreshCalls.calls.length - this.refreshCallsBeforeThisRefresh;
   }
 
-  /** API.md §1: at expiresAt - refreshLeeway, or halfway through the token's life if that is later. */
+  /** The proactive timer: at expiresAt - refreshLeeway, or halfway through the token's life if that is later. */
   proactiveRefreshDueAt(): number {
     const expiresAt = this.realExpiresAt(contextOf(this.model));
     if (expiresAt === null) throw new Error('a scheduled refresh needs a known expiry');
@@ -652,7 +652,7 @@ class SessionDriver {
     return this.proactiveRefreshDueAt() - Date.now() > MAX_TIMER_DELAY;
   }
 
-  /** API.md §1: a timer per token with a refresh token and a known future expiry, none after a failure. */
+  /** A timer per token with a refresh token and a known future expiry, none after a failure. */
   expectsProactiveTimer(context: AuthMachineContext): boolean {
     const expiresAt = this.realExpiresAt(context);
     return (
@@ -696,7 +696,7 @@ class SessionDriver {
     const unsettledBefore = this.refreshCalls.unsettled();
     await variant.run(this, event, next);
     await settle();
-    expect(this.session.getSnapshot().status, `API.md: "${variant.name}" leads to ${expectedStatus}`).toBe(
+    expect(this.session.getSnapshot().status, `documented: "${variant.name}" leads to ${expectedStatus}`).toBe(
       expectedStatus,
     );
     // What the other tabs hear: this tab's own logins, refreshes, logouts and rejected refresh tokens,
@@ -726,7 +726,7 @@ class SessionDriver {
             : [];
     expect(heard).toEqual(announced);
 
-    // A refresh or login left behind is discarded (API.md §1): its refresh call is aborted, and
+    // A refresh or login left behind is discarded: its refresh call is aborted, and
     // when it answers after all, nothing of it is kept. The state checks then prove the latter.
     // Within the refresh (a timeout, then its backoff) the call is kept: its answer is awaited.
     if (!next.matches('refreshing')) {
@@ -813,7 +813,7 @@ class SessionDriver {
     this.model = state;
   }
 
-  /** The events a user's `session.on(...)` handlers get for the step just taken (API.md §2). */
+  /** The events a user's `session.on(...)` handlers get for the step just taken (docs/api/core.md). */
   private expectedEvents(to: ModelSnapshot): RecordedEvent[] {
     if (!this.step) return [];
     const { variant, from } = this.step;
@@ -832,7 +832,7 @@ class SessionDriver {
     return expected;
   }
 
-  /** The promises users hold settle when, and how, API.md §2 says. */
+  /** The promises users hold settle when, and how, docs/api/core.md says. */
   private checkUserPromises(state: ModelSnapshot): void {
     const context = contextOf(state);
     const status = topLevelState(state.value);
