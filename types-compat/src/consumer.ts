@@ -9,6 +9,7 @@ import {
   createAuthSession,
   inProcessLocks,
   memoryStorage,
+  type ServerAuthState,
   type TokenSet,
   type TokenStorage,
   webStorage,
@@ -37,7 +38,7 @@ interface AppConfig {
   tabName?: string | undefined;
   queueTimeout?: number | undefined;
   scheme?: string | undefined;
-  serverState?: AuthState | undefined;
+  serverState?: ServerAuthState | undefined;
 }
 
 const config: AppConfig = { apiOrigin: 'https://api.example.com', refreshTimeout: 5_000 };
