@@ -40,11 +40,11 @@ export interface AuthMachineContext {
   config: AuthMachineConfig;
 }
 
-export type LoginFunction = () => Promise<SessionTokens>;
-
 export type AuthMachineEvent =
+  /** Tokens the app already holds: the session is authenticated at once. */
   | { type: 'LOGIN'; loginId: number; tokens: SessionTokens }
-  | { type: 'LOGIN'; loginId: number; login: LoginFunction }
+  /** A login call starts: the `loginTokens` actor makes it (events carry data, never functions). */
+  | { type: 'LOGIN_START'; loginId: number }
   /** `fromOtherTab`: another tab logged out (cross-tab sync); it is not announced back. */
   | { type: 'LOGOUT'; fromOtherTab?: boolean | undefined }
   /** Another tab of the app logged in or refreshed (cross-tab sync): adopt its tokens. */
@@ -88,7 +88,9 @@ export const authMachine = setup({
     refreshTokens: fromPromise<SessionTokens, { refreshToken: string }>(async () => {
       throw new AuthError('INVALID_OPTIONS', 'authMachine needs a refreshTokens actor: use createAuthSession.');
     }),
-    loginTokens: fromPromise<SessionTokens, { login: LoginFunction }>(({ input }) => input.login()),
+    loginTokens: fromPromise<SessionTokens, { loginId: number }>(async () => {
+      throw new AuthError('INVALID_OPTIONS', 'authMachine needs a loginTokens actor: use createAuthSession.');
+    }),
   },
   actions: {
     // Storage writes; createAuthSession supplies them (queued, so a logout's clear lands last).
@@ -136,7 +138,6 @@ export const authMachine = setup({
     emitStorageFailed: emit(({ context }) => ({ type: 'storageFailed' as const, error: context.error as AuthError })),
   },
   guards: {
-    hasLoginFunction: ({ event }) => event.type === 'LOGIN' && 'login' in event,
     isFromOtherTab: ({ event }) => event.type === 'LOGOUT' && event.fromOtherTab === true,
     // A tab that already holds other tokens (a new login) keeps its session.
     isSameRefreshToken: ({ context, event }) =>
@@ -174,23 +175,20 @@ export const authMachine = setup({
   initial: 'restoring',
   on: {
     // A new login discards a login or refresh in flight: leaving their state stops their actor.
-    LOGIN: [
-      {
-        guard: 'hasLoginFunction',
-        target: '.authenticating',
-        actions: [{ type: 'startLogin', params: ({ event }) => event.loginId }, 'clearStoredTokens'],
-      },
-      {
-        target: '.authenticated',
-        actions: [
-          assign({ loginId: ({ event }) => event.loginId }),
-          { type: 'storeTokens', params: ({ event }) => tokensOf(event) },
-          'persistTokens',
-          { type: 'announceTokens', params: ({ event }) => tokensOf(event) },
-          'emitLoggedIn',
-        ],
-      },
-    ],
+    LOGIN_START: {
+      target: '.authenticating',
+      actions: [{ type: 'startLogin', params: ({ event }) => event.loginId }, 'clearStoredTokens'],
+    },
+    LOGIN: {
+      target: '.authenticated',
+      actions: [
+        assign({ loginId: ({ event }) => event.loginId }),
+        { type: 'storeTokens', params: ({ event }) => event.tokens },
+        'persistTokens',
+        { type: 'announceTokens', params: ({ event }) => event.tokens },
+        'emitLoggedIn',
+      ],
+    },
     LOGOUT: [
       {
         guard: 'isFromOtherTab',
@@ -206,7 +204,7 @@ export const authMachine = setup({
   states: {
     restoring: {
       // `login()` waits for the restore to end instead: a stored session must not overwrite a new one.
-      on: { LOGIN: {} },
+      on: { LOGIN: {}, LOGIN_START: {} },
       invoke: {
         src: 'restoreTokens',
         onDone: [
@@ -241,11 +239,7 @@ export const authMachine = setup({
     authenticating: {
       invoke: {
         src: 'loginTokens',
-        input: ({ event }) => {
-          assertEvent(event, 'LOGIN');
-          if (!('login' in event)) throw new AuthError('INVALID_OPTIONS', 'authenticating needs a login function.');
-          return { login: event.login };
-        },
+        input: ({ context }) => ({ loginId: context.loginId ?? 0 }),
         onDone: {
           target: 'authenticated',
           actions: [
@@ -407,12 +401,6 @@ function adoptTokens(emitted: 'emitLoggedIn' | 'emitRefreshed') {
 
 function syncedTokensOf(event: AuthMachineEvent): SessionTokens {
   assertEvent(event, 'TOKENS_SYNCED');
-  return event.tokens;
-}
-
-function tokensOf(event: AuthMachineEvent): SessionTokens {
-  assertEvent(event, 'LOGIN');
-  if (!('tokens' in event)) throw new AuthError('INVALID_OPTIONS', 'LOGIN needs tokens or a login function.');
   return event.tokens;
 }
 

@@ -64,6 +64,8 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     });
   };
 
+  /** The login function of the login under way: machine events carry data, not functions. */
+  let pendingLogin: { loginId: number; call: () => Promise<TokenResult> } | null = null;
   const refreshCall = createRefreshCall(async (refreshToken, signal) =>
     toSessionTokens(await options.refresh({ refreshToken, signal }), now(), refreshToken),
   );
@@ -72,6 +74,13 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     actors: {
       restoreTokens: fromPromise(() => readStoredTokens(storage, now)),
       // `signal` is this attempt's: a timeout aborts the wait, not the call (see refreshCall.ts).
+      // The login function `login()` was given for this login id; a newer login or a logout leaves
+      // `authenticating`, which stops this actor, and its result is never taken.
+      loginTokens: fromPromise<SessionTokens, { loginId: number }>(async ({ input: { loginId } }) => {
+        const login = pendingLogin?.loginId === loginId ? pendingLogin.call : undefined;
+        if (!login) throw new AuthError('LOGIN_CANCELLED', 'The login was cancelled by a logout or a newer login.');
+        return toSessionTokens(await login(), now());
+      }),
       refreshTokens: fromPromise<SessionTokens, { refreshToken: string }>(({ input: { refreshToken }, signal }) => {
         const join = (): Promise<SessionTokens> => refreshCall.join(refreshToken);
         return crossTab ? crossTab.refresh(refreshToken, signal, join) : untilAborted(join(), signal);
@@ -201,8 +210,10 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     await untilRestored();
     const loginId = ++lastLoginId;
     if (typeof input === 'function') {
-      actor.send({ type: 'LOGIN', loginId, login: async () => toSessionTokens(await input(), now()) });
-      await waitForSnapshot<void>((snapshot) => {
+      // The machine's event carries only the id: the call itself stays here (see `loginTokens`).
+      pendingLogin = { loginId, call: input };
+      actor.send({ type: 'LOGIN_START', loginId });
+      const settled = waitForSnapshot<void>((snapshot) => {
         const status = statusOf(snapshot);
         if (snapshot.context.loginId !== loginId) {
           return {
@@ -212,6 +223,9 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
         if (status === 'authenticating') return undefined;
         if (status === 'anonymous') return { error: snapshot.context.error };
         return { value: undefined };
+      });
+      await settled.finally(() => {
+        if (pendingLogin?.loginId === loginId) pendingLogin = null;
       });
     } else {
       actor.send({ type: 'LOGIN', loginId, tokens: toSessionTokens(input, now()) });

@@ -4,7 +4,6 @@ export type {
   AuthMachineEmitted,
   AuthMachineEvent,
   AuthMachineInput,
-  LoginFunction,
 } from './authMachine.js';
 export { authMachine } from './authMachine.js';
 export type { AuthSnapshot } from './authState.js';

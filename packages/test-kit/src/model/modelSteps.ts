@@ -113,8 +113,8 @@ export const variants: Variant[] = [
   ),
   {
     name: 'login(fn posting /auth/login)',
-    type: 'LOGIN',
-    payload: () => ({ loginId: 1, login: async () => modelTokens({ refreshToken: true, expiresAt: T0 + HOUR }) }),
+    type: 'LOGIN_START',
+    payload: () => ({ loginId: 1 }),
     run: (run) => run.loginWithFunction(),
   },
   {
