@@ -4,7 +4,6 @@ import { attachAuth, isTokenRejected } from '@authmachine/axios';
 import {
   type AuthSession,
   type AuthSessionOptions,
-  type AuthState,
   type CrossTabOptions,
   createAuthSession,
   inProcessLocks,
