@@ -14,9 +14,11 @@ const ACCESS_TTL_S = 2;
 const REFRESH_TIMEOUT = 2_000;
 const LOCK_TIMEOUT = 500;
 const TAB = `?refreshTimeout=${REFRESH_TIMEOUT}&refreshRetries=0&lockTimeout=${LOCK_TIMEOUT}`;
-// The frozen tab's own refresh timer must not fire the moment it wakes, before it reads the answer
-// it slept through (see the guide: that interleaving loses the rotation, as any timed-out call does).
+// A tab whose own refresh timer does not run out while it sleeps.
 const PATIENT_TAB = `?refreshTimeout=30000&refreshRetries=0&lockTimeout=${LOCK_TIMEOUT}`;
+// A tab that sleeps longer than its refreshTimeout, with retries left: the timeout ends an attempt,
+// not the call (see refreshCall.ts), so the answer it slept through is still read when it wakes.
+const RETRYING_TAB = `?refreshTimeout=${REFRESH_TIMEOUT}&refreshRetries=2&lockTimeout=${LOCK_TIMEOUT}`;
 
 let browser: Browser;
 
@@ -98,46 +100,55 @@ describe('crossTab in Chromium: a tab frozen while it holds the refresh lock', (
     }
   });
 
-  it('frozen mid-call: the other tab never sends the token it sent, its requests settle within refreshTimeout; the woken tab brings the rotation and both tabs go on with it, zero reuse', async () => {
-    // Each refresh waits 1.5 s on the server before it rotates: tab A's call is on the server when it freezes.
-    const server = await startAuthServer({ accessTtl: ACCESS_TTL_S, refreshDelay: 1_500, fallback: crossTabPage });
-    try {
-      const { context, a, b, errors, freezeA, wakeA } = await twoTabs(server, PATIENT_TAB, TAB);
-      await sleep(ACCESS_TTL_S * 1000 + 300);
-      server.resetStats();
+  it.each([
+    ['its own timer still running', PATIENT_TAB],
+    ['longer than its own refreshTimeout, retries left', RETRYING_TAB],
+  ])(
+    'frozen mid-call (%s): the other tab never sends the token it sent, its requests settle within refreshTimeout; the woken tab brings the rotation and both tabs go on with it, zero reuse',
+    async (_, queryA) => {
+      // Each refresh waits 1.5 s on the server before it rotates: tab A's call is on the server when it freezes.
+      const server = await startAuthServer({ accessTtl: ACCESS_TTL_S, refreshDelay: 1_500, fallback: crossTabPage });
+      try {
+        const { context, a, b, errors, freezeA, wakeA } = await twoTabs(server, queryA, TAB);
+        await sleep(ACCESS_TTL_S * 1000 + 300);
+        server.resetStats();
 
-      const fromA = app(a).burst(3);
-      await expect.poll(() => server.stats().refreshRequests).toBe(1);
-      await freezeA();
+        const fromA = app(a).burst(3);
+        await expect.poll(() => server.stats().refreshRequests).toBe(1);
+        await freezeA();
+        const frozenAt = Date.now();
 
-      // B's token expired too. The only refresh token it holds is the one A's call carries: sending
-      // it again would be a reuse (the server revokes the session). B's requests fail instead.
-      const started = Date.now();
-      const fromB = await app(b).burstSettled(5);
-      const took = Date.now() - started;
-      console.log(`lock holder frozen mid-call: the other tab's burst settled in ${took} ms: ${fromB.join(',')}`);
-      expect(fromB).toEqual(Array(5).fill('TokenRefreshError'));
-      expect(took).toBeLessThan(REFRESH_TIMEOUT + 1_000);
-      // The server rotated for A meanwhile (its connection stayed open); B sent nothing.
-      await expect.poll(() => server.stats().refreshes).toBe(1);
-      expect(server.stats()).toMatchObject({ refreshRequests: 1, reuseDetections: 0 });
+        // B's token expired too. The only refresh token it holds is the one A's call carries: sending
+        // it again would be a reuse (the server revokes the session). B's requests fail instead.
+        const started = Date.now();
+        const fromB = await app(b).burstSettled(5);
+        const took = Date.now() - started;
+        console.log(`lock holder frozen mid-call: the other tab's burst settled in ${took} ms: ${fromB.join(',')}`);
+        expect(fromB).toEqual(Array(5).fill('TokenRefreshError'));
+        expect(took).toBeLessThan(REFRESH_TIMEOUT + 1_000);
+        // The server rotated for A meanwhile (its connection stayed open); B sent nothing.
+        await expect.poll(() => server.stats().refreshes).toBe(1);
+        expect(server.stats()).toMatchObject({ refreshRequests: 1, reuseDetections: 0 });
 
-      await wakeA();
-      expect(await fromA).toEqual(Array(3).fill(200));
-      await expect.poll(async () => (await app(b).state()).accessToken).toBe((await app(a).state()).accessToken);
-      expect(await app(b).burst(5)).toEqual(Array(5).fill(200));
-      const [stateA, stateB] = [await app(a).state(), await app(b).state()];
-      expect([stateA.status, stateB.status]).toEqual(['authenticated', 'authenticated']);
-      expect(stateA.accessToken).toBe(stateB.accessToken);
-      const stats = server.stats();
-      console.log(
-        `after waking: server refreshRequests=${stats.refreshRequests} refreshes=${stats.refreshes} reuseDetections=${stats.reuseDetections}`,
-      );
-      expect(stats).toMatchObject({ refreshRequests: 1, refreshes: 1, refreshFailures: 0, reuseDetections: 0 });
-      expect(errors).toEqual([]);
-      await context.close();
-    } finally {
-      await server.close();
-    }
-  });
+        // Asleep longer than B's (and the retrying tab's own) refreshTimeout.
+        await sleep(frozenAt + REFRESH_TIMEOUT + 500 - Date.now());
+        await wakeA();
+        expect(await fromA).toEqual(Array(3).fill(200));
+        await expect.poll(async () => (await app(b).state()).accessToken).toBe((await app(a).state()).accessToken);
+        expect(await app(b).burst(5)).toEqual(Array(5).fill(200));
+        const [stateA, stateB] = [await app(a).state(), await app(b).state()];
+        expect([stateA.status, stateB.status]).toEqual(['authenticated', 'authenticated']);
+        expect(stateA.accessToken).toBe(stateB.accessToken);
+        const stats = server.stats();
+        console.log(
+          `after waking: server refreshRequests=${stats.refreshRequests} refreshes=${stats.refreshes} reuseDetections=${stats.reuseDetections}`,
+        );
+        expect(stats).toMatchObject({ refreshRequests: 1, refreshes: 1, refreshFailures: 0, reuseDetections: 0 });
+        expect(errors).toEqual([]);
+        await context.close();
+      } finally {
+        await server.close();
+      }
+    },
+  );
 });
