@@ -9,7 +9,7 @@ import {
   type TokenSet,
 } from '@authmachine/core';
 import { type RunningAuthServer, startAuthServer } from '@authmachine/example-server';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 /*
  * A tab that froze (a background tab the browser froze, a debugger pause, a long task) while it
@@ -38,6 +38,7 @@ afterAll(async () => {
   await slowServer?.close();
 });
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const session of sessions.splice(0)) session.stop();
   for (const channel of channels.splice(0)) channel.close();
 });
@@ -277,6 +278,42 @@ describe('crossTab: a tab that froze holding the refresh lock', () => {
 
     expect(b.getSnapshot()).toMatchObject({ status: 'anonymous', accessToken: null });
     expect(a.getSnapshot()).toMatchObject({ status: 'anonymous', accessToken: null });
+  });
+
+  it("an answer read after the tab's own timeout (its retries left) is still its session's: posted, taken by its retry and by the other tab", async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    testNumber += 1;
+    const name = `lost-lock-${testNumber}`;
+    const locks = inProcessLocks();
+    let answerRead: () => void = () => undefined;
+    const readAnswer = new Promise<void>((resolve) => {
+      answerRead = resolve;
+    });
+    let asleep = false;
+    const a = createAuthSession({
+      // A tab asleep through its timeout: it reads the answer the server sent only after that.
+      refresh: refreshAgainst(slowServer, () => (asleep ? readAnswer : Promise.resolve())),
+      refreshLeeway: false,
+      refreshRetries: 2,
+      refreshTimeout: 200,
+      crossTab: { name, locks, lockTimeout: LOCK_TIMEOUT },
+    });
+    const b = createAuthSession({
+      refresh: refreshAgainst(slowServer),
+      refreshLeeway: false,
+      crossTab: { name, locks, lockTimeout: LOCK_TIMEOUT },
+    });
+    sessions.push(a, b);
+    await loggedIn(a, b, slowServer);
+    asleep = true;
+    const fromA = a.refresh();
+    // The first attempt times out (the answer is not read yet); then the tab reads it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    answerRead();
+    const token = await fromA;
+    expect(await apiStatus(slowServer, token)).toBe(200);
+    await expect.poll(() => b.getAccessToken()).toBe(token);
+    expect(slowServer.stats()).toMatchObject({ refreshRequests: 1, refreshes: 1, reuseDetections: 0 });
   });
 
   it('a lockTimeout longer than refreshTimeout still comes: the wait is counted across attempts', async () => {
