@@ -376,10 +376,5 @@ describe('inProcessLocks: steal', () => {
     await thief;
     await queued;
     expect(events).toEqual(['thief granted', 'first callback ended', 'queued granted']);
-    await expect(
-      locks.request('l', { steal: true, signal: new AbortController().signal }, () => 1),
-    ).rejects.toMatchObject({
-      name: 'NotSupportedError',
-    });
   });
 });

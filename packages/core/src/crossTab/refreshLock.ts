@@ -43,9 +43,6 @@ export function inProcessLocks(): CrossTabLocks {
 
   return {
     request(name, { signal, ifAvailable, steal }, callback) {
-      if (steal && (ifAvailable || signal)) {
-        return Promise.reject(new DOMException('steal with ifAvailable or signal', 'NotSupportedError'));
-      }
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (steal) {
         holders.get(name)?.(new DOMException('Lock stolen', 'AbortError'));

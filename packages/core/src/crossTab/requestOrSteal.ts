@@ -18,36 +18,32 @@ export function requestOrSteal(
   { signal, stealAt }: { signal: AbortSignal; stealAt: number },
   holder: () => Promise<void>,
 ): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {
-    /** Granted, or given up: from then on nothing else is run or rejected. */
+    /** Granted, or given up: from then on nothing else runs or rejects. */
     let done = false;
     const waiting = new AbortController();
-    const finish = (): boolean => {
-      if (done) return false;
+    // After the grant a rejection (the lock taken from us) means nothing: `holder` runs on.
+    const fail = (error: unknown): void => {
+      if (done) return;
       done = true;
       clearTimeout(stealTimer);
-      signal.removeEventListener('abort', onAbort);
-      return true;
-    };
-    // Also after the grant, a rejection (the lock taken from us) means nothing: `holder` runs on.
-    const fail = (error: unknown): void => {
-      if (!finish()) return;
-      waiting.abort(error);
+      waiting.abort();
       reject(error);
     };
-    // A steal request has no signal (Web Locks refuses the pair): the signal ends the wait here.
-    const onAbort = (): void => fail(signal.reason);
     // Only the first grant runs: a steal granted after the plain request was (or the reverse).
-    const run = (): Promise<void> | undefined => (finish() ? holder().finally(resolve) : undefined);
-    const stealTimer = setTimeout(
-      () => {
-        waiting.abort();
-        locks.request(name, { steal: true }, run).catch(fail);
-      },
-      Math.max(0, stealAt - Date.now()),
-    );
-    signal.addEventListener('abort', onAbort, { once: true });
+    const run = (): Promise<void> | undefined => {
+      if (done) return;
+      done = true;
+      clearTimeout(stealTimer);
+      return holder().finally(resolve);
+    };
+    const stealTimer = setTimeout(() => {
+      waiting.abort();
+      locks.request(name, { steal: true }, run).catch(fail);
+    }, stealAt - Date.now());
+    // A steal request has no signal (Web Locks refuses the pair): the signal ends the wait here. One
+    // that aborted already is seen by `holder`, which checks it first.
+    signal.addEventListener('abort', () => fail(signal.reason), { once: true });
     locks.request(name, { signal: waiting.signal }, run).catch((error: unknown) => {
       if (!waiting.signal.aborted) fail(error);
     });

@@ -22,21 +22,11 @@ export function claimRefreshToken(
   signal: AbortSignal,
 ): Promise<() => void> {
   return new Promise((resolve, reject) => {
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((done) => {
-      release = done;
-    });
+    // Held from the grant until the release this resolves with is called.
     locks
-      .request(claimName(lockName, refreshToken), { signal }, () => {
-        resolve(release);
-        return held;
-      })
+      .request(`${lockName}:sent:${fingerprint(refreshToken)}`, { signal }, () => new Promise<void>(resolve))
       .catch(reject);
   });
-}
-
-function claimName(lockName: string, refreshToken: string): string {
-  return `${lockName}:sent:${fingerprint(refreshToken)}`;
 }
 
 /**
