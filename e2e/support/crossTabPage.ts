@@ -16,7 +16,10 @@ const PAGE = `<!doctype html>
 </head><body><p id="status">restoring</p>
 <script type="module">
 import { createAuthSession } from '@authmachine/core';
-const handoff = new URLSearchParams(location.search).get('handoff');
+const params = new URLSearchParams(location.search);
+const handoff = params.get('handoff');
+// ?refreshTimeout=, ?refreshRetries=, ?lockTimeout=: the lost-lock tests give each tab its own.
+const number = (name) => (params.has(name) ? { [name]: Number(params.get(name)) } : {});
 const json = (body) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const session = createAuthSession({
   refresh: async ({ refreshToken, signal }) => {
@@ -25,8 +28,10 @@ const session = createAuthSession({
     return response.json();
   },
   refreshLeeway: false,
+  ...number('refreshTimeout'),
+  ...number('refreshRetries'),
   // ?handoff=0: no delay before the lock passes on, so only the wait for pending messages orders them.
-  crossTab: handoff === null ? true : { handoffDelay: Number(handoff) },
+  crossTab: { ...(handoff === null ? {} : { handoffDelay: Number(handoff) }), ...number('lockTimeout') },
 });
 session.subscribe((state) => { document.getElementById('status').textContent = state.status; });
 async function get(token) {
@@ -42,7 +47,19 @@ async function request() {
   const next = await session.waitForAccessToken().catch(() => null);
   return next === null ? first.status : (await get(next)).status;
 }
+// Each request's end as a user sees it: its status, or the name of the error it failed with.
+const settled = (n) =>
+  Promise.all(Array.from({ length: n }, () => request().catch((error) => error?.name ?? String(error))));
 window.app = {
+  burstSettled: settled,
+  // A tab that took the refresh lock and stopped (frozen, paused) before it did anything with it.
+  holdRefreshLock: () =>
+    new Promise((granted) => {
+      navigator.locks.request('authmachine:authmachine:refresh', () => {
+        granted();
+        return new Promise(() => {});
+      });
+    }),
   login: () => session.login(async () => (await fetch('/auth/login', json({ username: 'ada', password: 'lovelace' }))).json()),
   logout: () => session.logout(),
   burst: (n) => Promise.all(Array.from({ length: n }, request)),

@@ -59,9 +59,9 @@ export function toMachineConfig(options: AuthSessionOptions): AuthMachineConfig 
 function checkCrossTab(crossTab: AuthSessionOptions['crossTab']): void {
   if (crossTab === undefined || typeof crossTab === 'boolean') return;
   if (typeof crossTab !== 'object' || crossTab === null) {
-    throw invalid('crossTab must be true, false or { name?, locks?, channel?, handoffDelay? }.');
+    throw invalid('crossTab must be true, false or { name?, locks?, channel?, handoffDelay?, lockTimeout? }.');
   }
-  const { name, locks, channel, handoffDelay } = crossTab;
+  const { name, locks, channel, handoffDelay, lockTimeout } = crossTab;
   if (name !== undefined && !(typeof name === 'string' && name.length > 0)) {
     throw invalid('crossTab.name must be a non-empty string.');
   }
@@ -73,6 +73,9 @@ function checkCrossTab(crossTab: AuthSessionOptions['crossTab']): void {
   }
   if (handoffDelay !== undefined && !isNonNegativeNumber(handoffDelay)) {
     throw invalid('crossTab.handoffDelay must be a number of milliseconds >= 0.');
+  }
+  if (lockTimeout !== undefined && !isNonNegativeNumber(lockTimeout)) {
+    throw invalid('crossTab.lockTimeout must be a number of milliseconds >= 0.');
   }
 }
 

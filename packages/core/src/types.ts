@@ -113,6 +113,8 @@ export interface CrossTabOptions {
   channel?: ((name: string) => CrossTabChannel) | undefined;
   /** Ms a tab keeps the lock after its refresh call (new tokens or a refusal), so the news reaches the next tab first. Default 50. */
   handoffDelay?: number | undefined;
+  /** Ms a tab waits for the refresh lock before it takes the lock over from a tab that froze holding it. Default 5000. */
+  lockTimeout?: number | undefined;
 }
 
 export type AuthStatus = 'restoring' | 'anonymous' | 'authenticating' | 'authenticated' | 'refreshing' | 'expired';

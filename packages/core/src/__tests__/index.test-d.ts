@@ -228,6 +228,7 @@ describe('createAuthSession options', () => {
       locks?: CrossTabLocks | null | undefined;
       channel?: ((name: string) => CrossTabChannel) | undefined;
       handoffDelay?: number | undefined;
+      lockTimeout?: number | undefined;
     }>();
     // navigator.locks and BroadcastChannel fit the defaults' slots.
     expectTypeOf<LockManager>().toMatchTypeOf<CrossTabLocks>();

@@ -453,6 +453,7 @@ describe('crossTab: where the platform lacks a piece', () => {
       { locks: {} },
       { channel: 'authmachine' },
       { handoffDelay: -1 },
+      { lockTimeout: Number.NaN },
     ] as unknown as AuthSessionOptions['crossTab'][]) {
       expect(() => createAuthSession({ refresh, crossTab } as AuthSessionOptions)).toThrow(AuthError);
     }

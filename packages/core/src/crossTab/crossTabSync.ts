@@ -1,11 +1,14 @@
 import type { AuthMachineEvent } from '../authMachine.js';
 import type { AuthStatus, CrossTabOptions, SessionTokens } from '../types.js';
 import { untilAborted } from '../untilAborted.js';
-import { isConsumed, markConsumed } from './rotationMark.js';
+import type { CrossTabLocks } from './refreshLock.js';
+import { requestOrSteal } from './requestOrSteal.js';
 import { type CrossTabChannel, decodeMessage, encodeMessage, type TabMessage } from './tabChannel.js';
+import { claimRefreshToken } from './tokenClaim.js';
 
 export const DEFAULT_CROSS_TAB_NAME = 'authmachine';
 const DEFAULT_HANDOFF_DELAY = 50;
+const DEFAULT_LOCK_TIMEOUT = 5_000;
 
 /** What the sync needs of the session: read its state, send machine events. */
 export interface SyncedSession {
@@ -35,7 +38,11 @@ export interface CrossTabSync {
  */
 export function createCrossTabSync(option: boolean | CrossTabOptions | undefined): CrossTabSync | null {
   if (option === undefined || option === false) return null;
-  const { name = DEFAULT_CROSS_TAB_NAME, handoffDelay = DEFAULT_HANDOFF_DELAY } = option === true ? {} : option;
+  const {
+    name = DEFAULT_CROSS_TAB_NAME,
+    handoffDelay = DEFAULT_HANDOFF_DELAY,
+    lockTimeout = DEFAULT_LOCK_TIMEOUT,
+  } = option === true ? {} : option;
   const openChannel = (option === true ? undefined : option.channel) ?? defaultChannel();
   if (!openChannel) {
     warn('BroadcastChannel is unavailable here, so crossTab is off: each tab keeps its own session.');
@@ -55,8 +62,12 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
   let closed = false;
   /** The newest tokens this tab knows of: its own, or another tab's. Null after a logout. */
   let latest: SessionTokens | null = null;
-  /** Lets go of this tab's newest rotation mark (see rotationMark.ts). */
+  /** Lets go of the claim on the refresh token this tab rotated last (see tokenClaim.ts). */
   let releaseMark: () => void = () => undefined;
+  /** This tab's refresh call under way, and what it settles this tab's refresh with. */
+  let running: { refreshToken: string; outcome: Promise<SessionTokens> } | null = null;
+  /** Since when this tab has waited for the refresh lock to send this token, across attempts. */
+  let waitingFor: { refreshToken: string; since: number } | null = null;
 
   const post = (message: TabMessage): void => {
     if (!closed) channel.postMessage(encodeMessage(message));
@@ -92,63 +103,103 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
     }
   };
 
+  /**
+   * One refresh call under the refresh lock and the token's claim. `signal` (the first attempt's)
+   * ends the waits; once the call is sent, only its answer does.
+   */
+  const lockedRefresh = (
+    manager: CrossTabLocks,
+    refreshToken: string,
+    signal: AbortSignal,
+    call: () => Promise<SessionTokens>,
+  ): Promise<SessionTokens> => {
+    // The wait is counted across this tab's attempts with the same token: each attempt ends at
+    // refreshTimeout, and a lockTimeout longer than that must still come (see requestOrSteal.ts).
+    if (waitingFor?.refreshToken !== refreshToken) waitingFor = { refreshToken, since: Date.now() };
+    const stealAt = waitingFor.since + lockTimeout;
+    return new Promise<SessionTokens>((resolve, reject) => {
+      /** Ends this refresh when the signal aborted or another tab's rotation already reached this one. */
+      const settledElsewhere = (): boolean => {
+        if (signal.aborted) reject(signal.reason);
+        else if (latest && latest.refreshToken !== refreshToken) resolve(latest);
+        else return false;
+        return true;
+      };
+      requestOrSteal(manager, lockName, { signal, stealAt }, async () => {
+        waitingFor = null;
+        // The tab before us may have posted its news just before it let go of the lock: let the
+        // channel deliver what is already on its way.
+        await pendingMessagesDelivered();
+        if (settledElsewhere()) return;
+        // Only the tab holding the token's claim may send it. Held by another tab: its call is on
+        // its way or done (its news is coming, and ends this refresh through the signal), or it
+        // fails and lets go, and this tab tries next. Nothing but the signal ends this wait: not
+        // even a frozen holder is worth a reused token (see tokenClaim.ts).
+        let release: () => void;
+        try {
+          release = await claimRefreshToken(manager, lockName, refreshToken, signal);
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        await pendingMessagesDelivered();
+        if (settledElsewhere()) {
+          release();
+          return;
+        }
+        // The next tab in line must hear of what happened before it gets the lock: BroadcastChannel
+        // and Web Locks have no common order, so the lock is kept a little longer. A rotation is
+        // posted here; a rejected refresh token is posted by the session as it ends (at once,
+        // when it hears of the rejection), so that the next tab ends too instead of calling.
+        let failed = false;
+        try {
+          const tokens = await call();
+          // A tab that froze during its call reads the answer when it wakes, with the other tabs'
+          // news (a logout, a new login) queued meanwhile not yet read: read them first. When they
+          // ended this session, the answer is for a session no tab holds any more: not posted, so
+          // it never overwrites a newer state; its token was consumed all the same, so the claim is
+          // kept. Only its own timeout meanwhile: the rotation is still this session's, posted.
+          await pendingMessagesDelivered();
+          if (signal.aborted && latest?.refreshToken !== refreshToken) {
+            reject(signal.reason);
+          } else {
+            latest = tokens;
+            post({ type: 'tokens', tokens });
+            resolve(tokens);
+          }
+          if (tokens.refreshToken === refreshToken) {
+            // A server that kept the refresh token did not consume it: the next tab may send it.
+            release();
+          } else {
+            releaseMark();
+            releaseMark = release;
+          }
+        } catch (error) {
+          failed = true;
+          reject(error);
+        }
+        if (handoffDelay > 0) await new Promise((done) => setTimeout(done, handoffDelay));
+        // After the handoff too, so that a refused token's 'ended' message arrives first.
+        if (failed) release();
+      }).catch(reject);
+    });
+  };
+
   return {
     refresh(refreshToken, signal, call) {
       if (!locks) return call();
-      return new Promise<SessionTokens>((resolve, reject) => {
-        locks
-          .request(lockName, { signal }, async () => {
-            // The tab before us may have posted its news just before it let go of the lock: let the
-            // channel deliver what is already on its way, and stop if it ended our refresh. Its rotation
-            // mark is held before it let go of the lock, so the lock manager is asked meanwhile.
-            const [consumed] = await Promise.all([
-              isConsumed(locks, lockName, refreshToken),
-              pendingMessagesDelivered(),
-            ]);
-            if (signal.aborted) {
-              reject(signal.reason);
-              return;
-            }
-            // Another tab rotated the token while we waited: its tokens, not a second use of ours.
-            if (latest && latest.refreshToken !== refreshToken) {
-              resolve(latest);
-              return;
-            }
-            // It did, but its message is still on the way: when it lands, the session takes the
-            // tokens (TOKENS_SYNCED), which ends this refresh through the signal.
-            if (consumed) {
-              await untilAborted(new Promise<never>(() => undefined), signal);
-            }
-            if (signal.aborted) {
-              reject(signal.reason);
-              return;
-            }
-            // The next tab in line must hear of what happened before it gets the lock: BroadcastChannel
-            // and Web Locks have no common order, so the lock is kept a little longer. A rotation is
-            // posted here; a rejected refresh token is posted by the session as it ends (at once,
-            // when it hears of the rejection), so that the next tab ends too instead of calling.
-            // A call this tab stopped waiting for (a timeout) may still rotate the token: the lock is
-            // held until it settles, so that no tab sends the same refresh token meanwhile, and its
-            // tokens, however late, are shared (`resolve` after the abort's `reject` does nothing).
-            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-            try {
-              const tokens = await call();
-              latest = tokens;
-              post({ type: 'tokens', tokens });
-              resolve(tokens);
-              // A server that kept the refresh token did not consume it: no mark, the next tab may use it.
-              if (tokens.refreshToken !== refreshToken) {
-                const previousMark = releaseMark;
-                releaseMark = await markConsumed(locks, lockName, refreshToken);
-                previousMark();
-              }
-            } catch (error) {
-              reject(error);
-            }
-            if (handoffDelay > 0) await new Promise((done) => setTimeout(done, handoffDelay));
-          })
-          .catch(reject);
-      });
+      // A call this tab stopped waiting for (a timeout) may still rotate the token: the lock and the
+      // claim are held until it settles, so that no tab sends the same refresh token meanwhile, its
+      // tokens, however late, are shared, and this tab's retries join it instead of calling again.
+      if (running?.refreshToken !== refreshToken) {
+        const outcome = lockedRefresh(locks, refreshToken, signal, call);
+        const done = (): void => {
+          if (running?.outcome === outcome) running = null;
+        };
+        outcome.then(done, done);
+        running = { refreshToken, outcome };
+      }
+      return untilAborted(running.outcome, signal);
     },
     announceTokens(tokens) {
       // Posted already under the lock, or adopted from another tab: not again.
