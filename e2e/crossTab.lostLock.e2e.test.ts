@@ -92,7 +92,11 @@ describe('crossTab in Chromium: a tab frozen while it holds the refresh lock', (
       const [stateA, stateB] = [await app(a).state(), await app(b).state()];
       expect(stateA).toMatchObject({ status: 'authenticated', accessToken: stateB.accessToken });
       expect(stateB.status).toBe('authenticated');
-      expect(server.stats()).toMatchObject({ refreshRequests: 1, refreshes: 1, reuseDetections: 0 });
+      // One refresh, B's; a second only if the new 2 s token expired while a slow machine ran the checks.
+      const stats = server.stats();
+      expect(stats).toMatchObject({ refreshFailures: 0, reuseDetections: 0 });
+      expect(stats.refreshes).toBe(stats.refreshRequests);
+      expect(stats.refreshRequests).toBeLessThanOrEqual(2);
       expect(errors).toEqual([]);
       await context.close();
     } finally {
@@ -143,7 +147,11 @@ describe('crossTab in Chromium: a tab frozen while it holds the refresh lock', (
         console.log(
           `after waking: server refreshRequests=${stats.refreshRequests} refreshes=${stats.refreshes} reuseDetections=${stats.reuseDetections}`,
         );
-        expect(stats).toMatchObject({ refreshRequests: 1, refreshes: 1, refreshFailures: 0, reuseDetections: 0 });
+        // One rotation, A's. The tokens live 2 s: on a slow machine the checks above can outlast the new
+        // one, and the next request then refreshes it once more, legitimately. Never a reuse or a refusal.
+        expect(stats).toMatchObject({ refreshFailures: 0, reuseDetections: 0 });
+        expect(stats.refreshes).toBe(stats.refreshRequests);
+        expect(stats.refreshRequests).toBeLessThanOrEqual(2);
         expect(errors).toEqual([]);
         await context.close();
       } finally {
