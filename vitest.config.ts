@@ -29,6 +29,7 @@ export default defineConfig({
             'docs/snippets/**/*.test.ts',
             'bench/src/**/*.test.ts',
             'integration/src/**/*.test.ts',
+            'chaos/src/**/*.test.ts',
             '*.test.ts',
           ],
           exclude: [reactAdapterTests, '**/node_modules/**'],
