@@ -4,7 +4,7 @@ import { untilAborted } from '../untilAborted.js';
 import type { CrossTabLocks } from './refreshLock.js';
 import { requestOrSteal } from './requestOrSteal.js';
 import { type CrossTabChannel, decodeMessage, encodeMessage, type TabMessage } from './tabChannel.js';
-import { claimRefreshToken } from './tokenClaim.js';
+import { claimRefreshToken, fingerprint } from './tokenClaim.js';
 
 export const DEFAULT_CROSS_TAB_NAME = 'authmachine';
 const DEFAULT_HANDOFF_DELAY = 50;
@@ -86,10 +86,14 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
       const held = (status === 'authenticated' || status === 'refreshing') && latest;
       if (held && latest?.accessToken === session.accessToken()) post({ type: 'tokens', tokens: latest });
     } else {
-      // Messages from different tabs may cross: never go back to older tokens.
-      if (latest && message.tokens.receivedAt < latest.receivedAt) return;
-      latest = message.tokens;
-      if (session.accessToken() !== message.tokens.accessToken) session.send({ type: 'TOKENS_SYNCED', tokens: latest });
+      // Messages from different tabs may cross: never go back to older tokens. The rotation of the
+      // refresh token we hold is newer whatever the clocks say (a clock set back makes every later
+      // rotation look older than what the other tabs hold); other tokens are ordered by the clock.
+      const { tokens, replaces } = message;
+      const successor = !!latest?.refreshToken && fingerprint(latest.refreshToken) === replaces;
+      if (latest && !successor && tokens.receivedAt < latest.receivedAt) return;
+      latest = tokens;
+      if (session.accessToken() !== tokens.accessToken) session.send({ type: 'TOKENS_SYNCED', tokens });
     }
   };
 
@@ -164,7 +168,8 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
             reject(signal.reason);
           } else {
             latest = tokens;
-            post({ type: 'tokens', tokens });
+            // `replaces` names the rotated token: its holders take these tokens whatever their clocks say.
+            post({ type: 'tokens', tokens, replaces: fingerprint(refreshToken) });
             resolve(tokens);
           }
           if (tokens.refreshToken === refreshToken) {

@@ -10,7 +10,12 @@ export interface CrossTabChannel {
 
 /** What tabs tell each other. Tokens travel only between tabs of one origin that opted into `crossTab`. */
 export type TabMessage =
-  | { type: 'tokens'; tokens: SessionTokens }
+  /**
+   * `replaces`: the fingerprint of the refresh token consumed to get these tokens (absent for a
+   * login): the successor of the tokens a tab holds, whatever the clocks say. Only ever compared
+   * with `===` to a fingerprint, so it is passed on unchecked.
+   */
+  | { type: 'tokens'; tokens: SessionTokens; replaces?: unknown }
   | { type: 'logout' }
   /** The server rejected this refresh token: the session that holds it has ended. */
   | { type: 'ended'; refreshToken: string }
@@ -27,7 +32,7 @@ export function encodeMessage(message: TabMessage): unknown {
 /** Anything on the channel may be garbage (another library, an old version): null unless valid. */
 export function decodeMessage(data: unknown): TabMessage | null {
   if (typeof data !== 'object' || data === null) return null;
-  const { source, v, type, tokens, refreshToken: endedToken } = data as Record<string, unknown>;
+  const { source, v, type, tokens, refreshToken: endedToken, replaces } = data as Record<string, unknown>;
   if (source !== SOURCE || v !== VERSION) return null;
   if (type === 'logout' || type === 'hello') return { type };
   if (type === 'ended') {
@@ -44,6 +49,7 @@ export function decodeMessage(data: unknown): TabMessage | null {
   if (!valid) return null;
   return {
     type,
+    replaces,
     tokens: {
       accessToken,
       refreshToken: refreshToken as string | null,

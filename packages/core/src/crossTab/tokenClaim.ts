@@ -34,7 +34,7 @@ export function claimRefreshToken(
  * (Web Crypto's digest would add a round trip to another thread to every refresh). It names the token
  * among a tab's few tokens; from it nobody can recover a token of 128 bits or more.
  */
-function fingerprint(text: string): string {
+export function fingerprint(text: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let index = 0; index < text.length; index += 1) {
