@@ -52,7 +52,8 @@ describe('randomized fault runs', () => {
           ].join('\n'),
         );
       }
-      expect(details.numRuns).toBe(config.runs);
+      // The time limit must not have cut the runs short: a green result then says less than it claims.
+      expect(details.interrupted).toBe(false);
     },
     config.runs * 25_000 + 2 * SHRINK_BUDGET_MS,
   );
