@@ -12,6 +12,9 @@ import { createFamilyRegistry } from './tokenFamilies.js';
 /** Statuses a tab passes through on its own; the others it stays in until something happens. */
 const BUSY: ReadonlySet<AuthStatus> = new Set(['restoring', 'authenticating', 'refreshing']);
 
+/** Ms after which a message posted on the tabs' channel has been delivered, on loopback and a busy machine. */
+const CHANNEL_QUIET_MS = 150;
+
 /** The longest a refresh may take, every retry and backoff included (backoff: 0.5–1 s, 1–2 s...). */
 export function refreshBudget(scenario: ChaosScenario): number {
   let backoff = 0;
@@ -187,7 +190,13 @@ export async function runScenario(scenario: ChaosScenario): Promise<RunRecord> {
   /** Waits until no tab is restoring, logging in or refreshing; notes the tabs that never stop. */
   async function settle(limitMs: number): Promise<void> {
     const until = performance.now() + limitMs;
-    while (tabs.some((tab) => BUSY.has(tab.session.getSnapshot().status)) && performance.now() < until) await sleep(20);
+    const busy = (): boolean => tabs.some((tab) => BUSY.has(tab.session.getSnapshot().status));
+    do {
+      while (busy() && performance.now() < until) await sleep(20);
+      // The tabs' last news (new tokens, a session ended) is still on the channel: let it land,
+      // and wait again if it set a tab refreshing.
+      if (tabs.length > 1) await sleep(CHANNEL_QUIET_MS);
+    } while (busy() && performance.now() < until);
     // Storage writes are queued behind a microtask chain: let them land.
     await new Promise((resolve) => setImmediate(resolve));
     record.unsettledTabs = tabs.filter((tab) => BUSY.has(tab.session.getSnapshot().status)).map((tab) => tab.index);
