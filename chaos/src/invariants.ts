@@ -138,6 +138,22 @@ export function sessionAgreesWithServer(record: RunRecord): string[] {
   return violations;
 }
 
+/**
+ * 7. Tabs that share a session agree once they are at rest: the same status and the same access
+ * token. A tab left behind (old tokens, a session the others ended or replaced) fails its user's
+ * requests, or later sends a refresh token the others already spent.
+ */
+export function tabsAgree(record: RunRecord): string[] {
+  const [first, ...others] = record.resting;
+  if (!first) return [];
+  return others
+    .filter((tab) => tab.status !== first.status || tab.accessToken !== first.accessToken)
+    .map(
+      (tab) =>
+        `tab ${tab.tab} rests ${tab.status}${tab.accessToken === first.accessToken ? '' : ' with another token'} while tab ${first.tab} rests ${first.status}`,
+    );
+}
+
 export const INVARIANTS: Record<string, Invariant> = {
   noConcurrentRefreshInOneFamily,
   noRefreshTokenReuse,
@@ -146,6 +162,7 @@ export const INVARIANTS: Record<string, Invariant> = {
   everyRequestSettles,
   storageMatchesSession,
   sessionAgreesWithServer,
+  tabsAgree,
 };
 
 /** Every violation of every invariant, each prefixed with the invariant's name. */

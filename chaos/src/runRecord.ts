@@ -57,6 +57,7 @@ export interface StorageCheck {
 /** Each tab after the run, once faults are off and it has made one more request. */
 export interface FinalCheck {
   tab: number;
+  /** Its status after the probe (`refreshing` reads as `authenticated`: a proactive refresh may be under way). */
   status: AuthStatus;
   /** How the probe request ended: `200`, `401`, `SessionExpiredError`... */
   probe: string;
@@ -78,6 +79,8 @@ export interface RunRecord {
   foreignAuthorization: (string | undefined)[];
   storageChecks: StorageCheck[];
   finals: FinalCheck[];
+  /** Each tab at the very end, after every probe, once the channel went quiet. */
+  resting: { tab: number; status: AuthStatus; accessToken: string | null }[];
   /** Tabs still refreshing (or logging in) when the run had to end: they never settled. */
   unsettledTabs: number[];
   stats: AuthServerStats;

@@ -7,6 +7,7 @@ import {
   noTokenToForeignOrigin,
   sessionAgreesWithServer,
   storageMatchesSession,
+  tabsAgree,
 } from '../invariants.js';
 import type { RunRecord } from '../runRecord.js';
 
@@ -53,6 +54,10 @@ function cleanRecord(): RunRecord {
       { tab: 1, status: 'expired', probe: 'SessionExpiredError SESSION_EXPIRED', serverVerdict: null },
       { tab: 2, status: 'anonymous', probe: 'AxiosError 401', serverVerdict: null },
     ],
+    resting: [
+      { tab: 0, status: 'authenticated', accessToken: 'x' },
+      { tab: 1, status: 'authenticated', accessToken: 'x' },
+    ],
     unsettledTabs: [],
     stats: { reuseDetections: 0 } as RunRecord['stats'],
     theft: false,
@@ -68,6 +73,7 @@ describe('the chaos invariants', () => {
     everyRequestSettles,
     storageMatchesSession,
     sessionAgreesWithServer,
+    tabsAgree,
   ];
 
   it('pass a run that behaved', () => {
@@ -146,5 +152,14 @@ describe('the chaos invariants', () => {
     );
     record.unsettledTabs.push(1);
     expect(sessionAgreesWithServer(record)).toHaveLength(4);
+  });
+
+  it('7: a tab at rest with another status or another token than the first', () => {
+    const record = cleanRecord();
+    record.resting.push(
+      { tab: 2, status: 'authenticated', accessToken: 'old' },
+      { tab: 3, status: 'expired', accessToken: null },
+    );
+    expect(tabsAgree(record)).toHaveLength(2);
   });
 });
