@@ -90,6 +90,10 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
       // refresh token we hold is newer whatever the clocks say (a clock set back makes every later
       // rotation look older than what the other tabs hold); other tokens are ordered by the clock.
       const { tokens, replaces } = message;
+      // A rotation continues a session: a tab without one (it logged out, or its session ended, as
+      // the rotating tab had not heard yet) starts none from it. Only a login brings it back.
+      const status = session.status();
+      if (replaces !== undefined && (status === 'anonymous' || status === 'expired')) return;
       const successor = !!latest?.refreshToken && fingerprint(latest.refreshToken) === replaces;
       if (latest && !successor && tokens.receivedAt < latest.receivedAt) return;
       latest = tokens;
