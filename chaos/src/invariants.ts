@@ -1,4 +1,4 @@
-import type { RunRecord } from './runRecord.js';
+import type { FinalCheck, RunRecord } from './runRecord.js';
 import { familyOfAccessToken } from './tokenFamilies.js';
 
 /** What a run must never show. Each check returns its violations, in words, without tokens. */
@@ -125,17 +125,24 @@ export function storageMatchesSession(record: RunRecord): string[] {
 export function sessionAgreesWithServer(record: RunRecord): string[] {
   const violations = record.unsettledTabs.map((tab) => `tab ${tab} never came to rest (still busy at the end)`);
   for (const final of record.finals) {
-    const where = `tab ${final.tab} (${final.status}, probe ${final.probe}, server: ${final.serverVerdict ?? 'no token'})`;
-    const verdictFine = final.serverVerdict === 'accepted' || final.serverVerdict === 'expired';
-    const fine =
-      (final.status === 'authenticated' && final.probe === '200' && verdictFine) ||
-      (final.status === 'expired' && final.probe.startsWith('SessionExpiredError') && final.serverVerdict === null) ||
-      (final.status === 'anonymous' &&
-        (final.probe === '401' || final.probe === 'AxiosError 401') &&
-        final.serverVerdict === null);
-    if (!fine) violations.push(`${where}: the session disagrees with the server`);
+    if (finalAgrees(final)) continue;
+    violations.push(
+      `tab ${final.tab} (${final.status}, probe ${final.probe}, server: ${final.serverVerdict ?? 'no token'}): the session disagrees with the server`,
+    );
   }
   return violations;
+}
+
+/** Whether a tab's state, its probe's outcome and the server's verdict on its token agree (invariant 6). */
+export function finalAgrees(final: FinalCheck): boolean {
+  const verdictFine = final.serverVerdict === 'accepted' || final.serverVerdict === 'expired';
+  return (
+    (final.status === 'authenticated' && final.probe === '200' && verdictFine) ||
+    (final.status === 'expired' && final.probe.startsWith('SessionExpiredError') && final.serverVerdict === null) ||
+    (final.status === 'anonymous' &&
+      (final.probe === '401' || final.probe === 'AxiosError 401') &&
+      final.serverVerdict === null)
+  );
 }
 
 /**
