@@ -9,6 +9,8 @@ export interface ChaosConfig {
   afterRotationFaults: boolean;
   /** Let a logout cross a login of another tab on the channel (a known bug, see runScenario). */
   loginLogoutRaces: boolean;
+  /** Keep logins made while the clock reads earlier than before, with several tabs (a known bug, see runScenario). */
+  clockBackLogins: boolean;
   /** Shrink a failure to a smaller scenario (each try is a real run of a few seconds). */
   shrink: boolean;
 }
@@ -32,6 +34,7 @@ export function chaosConfig(env: Record<string, string | undefined>): ChaosConfi
     path: env.CHAOS_PATH || undefined,
     afterRotationFaults: env.CHAOS_AFTER_ROTATION === '1',
     loginLogoutRaces: env.CHAOS_LOGIN_LOGOUT_RACES === '1',
+    clockBackLogins: env.CHAOS_CLOCK_BACK_LOGINS === '1',
     shrink: env.CHAOS_SHRINK !== '0',
   };
 }

@@ -23,7 +23,10 @@ describe('randomized fault runs', () => {
       const property = fc.asyncProperty(
         scenarioArbitrary({ afterRotationFaults: config.afterRotationFaults }),
         async (scenario) => {
-          const record = await runScenario(scenario, { loginLogoutRaces: config.loginLogoutRaces });
+          const record = await runScenario(scenario, {
+            loginLogoutRaces: config.loginLogoutRaces,
+            clockBackLogins: config.clockBackLogins,
+          });
           addRun(summary, record);
           const violations = checkInvariants(record);
           if (violations.length > 0) {
@@ -41,7 +44,7 @@ describe('randomized fault runs', () => {
       });
       console.log(formatSummary(summary));
       if (details.failed) {
-        const replay = `pnpm test:chaos --seed ${details.seed} --path "${details.counterexamplePath}"${config.afterRotationFaults ? ' --after-rotation' : ''}${config.loginLogoutRaces ? ' --login-logout-races' : ''}`;
+        const replay = `pnpm test:chaos --seed ${details.seed} --path "${details.counterexamplePath}"${config.afterRotationFaults ? ' --after-rotation' : ''}${config.loginLogoutRaces ? ' --login-logout-races' : ''}${config.clockBackLogins ? ' --clock-back-logins' : ''}`;
         throw new Error(
           [
             `A generated scenario broke an invariant (after ${details.numRuns} runs, shrunk ${details.numShrinks} times).`,
