@@ -5,8 +5,9 @@ import type { ChaosScenario, ChaosStep } from './scenario.js';
 export interface ScenarioOptions {
   /**
    * Also inject `dropAfterRotation` and `delayAfterRotation`: the server rotates but the client
-   * never learns (in time) of its new token. Off by default: a session that retries such a refresh
-   * with the same token is taken for a thief, a known limitation being fixed separately.
+   * never learns (in time) of its new token. Off by default: a dropped answer leaves the session
+   * the token the server already spent, and its next refresh sends it again (a reuse detection),
+   * which no client can avoid without a server that tolerates it (seed 9009, see the report).
    */
   afterRotationFaults?: boolean;
 }
