@@ -729,6 +729,9 @@ class SessionDriver {
                     expiresAt: this.realExpiresAt(context),
                     receivedAt: this.tokensReceivedAt,
                   },
+                  // A rotation names the refresh token it consumed (a fingerprint, never the token),
+                  // so that its holders take it whatever their clocks say.
+                  ...(variant.delivers === 'refresh' ? { replaces: expect.stringMatching(/^[0-9a-z]+$/) } : {}),
                 },
               ]
             : [];
