@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm test:chaos [--runs N] [--seed N] [--path P] [--after-rotation] [--login-logout-races] [--clock-back-logins] [--no-shrink]`: the randomized
+// `pnpm test:chaos [--runs N] [--seed N] [--path P] [--after-rotation] [--no-login-logout-races] [--no-clock-back-logins] [--no-shrink]`: the randomized
 // fault suite (chaos/src) through vitest, its settings passed as environment variables.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -10,8 +10,9 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     path: { type: 'string' },
     'after-rotation': { type: 'boolean', default: false },
-    'login-logout-races': { type: 'boolean', default: false },
-    'clock-back-logins': { type: 'boolean', default: false },
+    // On by default; `--no-login-logout-races` / `--no-clock-back-logins` leave those scenarios out.
+    'no-login-logout-races': { type: 'boolean', default: false },
+    'no-clock-back-logins': { type: 'boolean', default: false },
     'no-shrink': { type: 'boolean', default: false },
   },
   // pnpm passes a lone `--` through when the arguments follow it.
@@ -23,8 +24,8 @@ if (values.runs !== undefined) env.CHAOS_RUNS = values.runs;
 if (values.seed !== undefined) env.CHAOS_SEED = values.seed;
 if (values.path !== undefined) env.CHAOS_PATH = values.path;
 if (values['after-rotation']) env.CHAOS_AFTER_ROTATION = '1';
-if (values['login-logout-races']) env.CHAOS_LOGIN_LOGOUT_RACES = '1';
-if (values['clock-back-logins']) env.CHAOS_CLOCK_BACK_LOGINS = '1';
+if (values['no-login-logout-races']) env.CHAOS_LOGIN_LOGOUT_RACES = '0';
+if (values['no-clock-back-logins']) env.CHAOS_CLOCK_BACK_LOGINS = '0';
 if (values['no-shrink']) env.CHAOS_SHRINK = '0';
 // A replay of one path is one run.
 if (values.path !== undefined && values.runs === undefined) env.CHAOS_RUNS = '1';

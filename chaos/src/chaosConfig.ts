@@ -7,9 +7,9 @@ export interface ChaosConfig {
   path: string | undefined;
   /** Also inject faults after the rotation (`dropAfterRotation`, `delayAfterRotation`). */
   afterRotationFaults: boolean;
-  /** Let a logout cross a login of another tab on the channel (a known bug, see runScenario). */
+  /** Let a logout cross a login of another tab on the channel (CHAOS_LOGIN_LOGOUT_RACES=0: not). */
   loginLogoutRaces: boolean;
-  /** Keep logins made while the clock reads earlier than before, with several tabs (a known bug, see runScenario). */
+  /** Keep logins made while the clock reads earlier than before, with several tabs (CHAOS_CLOCK_BACK_LOGINS=0: not). */
   clockBackLogins: boolean;
   /** Shrink a failure to a smaller scenario (each try is a real run of a few seconds). */
   shrink: boolean;
@@ -39,8 +39,9 @@ export function chaosConfig(env: Record<string, string | undefined>): ChaosConfi
     seed: whole('CHAOS_SEED') ?? (env.CI ? CI_SEED : undefined),
     path: env.CHAOS_PATH || undefined,
     afterRotationFaults: env.CHAOS_AFTER_ROTATION === '1',
-    loginLogoutRaces: env.CHAOS_LOGIN_LOGOUT_RACES === '1',
-    clockBackLogins: env.CHAOS_CLOCK_BACK_LOGINS === '1',
+    // On since cross-tab logins and logouts are ordered by a Lamport stamp (crossTab/sessionOrder.ts).
+    loginLogoutRaces: env.CHAOS_LOGIN_LOGOUT_RACES !== '0',
+    clockBackLogins: env.CHAOS_CLOCK_BACK_LOGINS !== '0',
     shrink: env.CHAOS_SHRINK !== '0',
   };
 }

@@ -34,14 +34,15 @@ export function requestDeadline(scenario: ChaosScenario): number {
  */
 export interface RunOptions {
   /**
-   * Let a logout in one tab cross, on the channel, a login just made in another (a known bug: the
-   * tab that logged out takes the login, the others drop it; see the regression test named in the
-   * report). Off: after a login the tabs' channel goes quiet before the next step.
+   * Let a logout in one tab cross, on the channel, a login just made in another (once a bug: the tab
+   * that logged out took the login, the others dropped it; guarded by
+   * session.crossTab.sessionOrder.test.ts). Off: after a login the tabs' channel goes quiet first.
    */
   loginLogoutRaces?: boolean;
   /**
    * Keep the logins made, in a scenario of several tabs, while the clock reads earlier than it did
-   * before (a known bug: the other tabs drop such a login as older news). Off: those logins are skipped.
+   * before (once a bug: the other tabs dropped such a login as older news; guarded by
+   * session.crossTab.sessionOrder.test.ts). Off: those logins are skipped.
    */
   clockBackLogins?: boolean;
 }

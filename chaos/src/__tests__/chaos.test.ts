@@ -44,7 +44,7 @@ describe('randomized fault runs', () => {
       });
       console.log(formatSummary(summary));
       if (details.failed) {
-        const replay = `pnpm test:chaos --seed ${details.seed} --path "${details.counterexamplePath}"${config.afterRotationFaults ? ' --after-rotation' : ''}${config.loginLogoutRaces ? ' --login-logout-races' : ''}${config.clockBackLogins ? ' --clock-back-logins' : ''}`;
+        const replay = `pnpm test:chaos --seed ${details.seed} --path "${details.counterexamplePath}"${config.afterRotationFaults ? ' --after-rotation' : ''}${config.loginLogoutRaces ? '' : ' --no-login-logout-races'}${config.clockBackLogins ? '' : ' --no-clock-back-logins'}`;
         throw new Error(
           [
             `A generated scenario broke an invariant (after ${details.numRuns} runs, shrunk ${details.numShrinks} times).`,

@@ -3,6 +3,7 @@ import type { AuthStatus, CrossTabOptions, SessionTokens } from '../types.js';
 import { untilAborted } from '../untilAborted.js';
 import type { CrossTabLocks } from './refreshLock.js';
 import { requestOrSteal } from './requestOrSteal.js';
+import { createSessionOrder } from './sessionOrder.js';
 import { type CrossTabChannel, decodeMessage, encodeMessage, type TabMessage } from './tabChannel.js';
 import { claimRefreshToken, fingerprint } from './tokenClaim.js';
 
@@ -62,6 +63,8 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
   let closed = false;
   /** The newest tokens this tab knows of: its own, or another tab's. Null after a logout. */
   let latest: SessionTokens | null = null;
+  /** The order of logins and logouts across tabs (see sessionOrder.ts). */
+  const order = createSessionOrder();
   /** Lets go of the claim on the refresh token this tab rotated last (see tokenClaim.ts). */
   let releaseMark: () => void = () => undefined;
   /** This tab's refresh call under way, and what it settles this tab's refresh with. */
@@ -76,6 +79,8 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
   const receive = (message: TabMessage): void => {
     if (!session) return;
     if (message.type === 'logout') {
+      // A logout older than the login this tab made or took (they crossed): the login stands.
+      if (message.stamp && !order.accept(message.stamp)) return;
       latest = null;
       session.send({ type: 'LOGOUT', fromOtherTab: true });
     } else if (message.type === 'ended') {
@@ -84,7 +89,9 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
     } else if (message.type === 'hello') {
       const status = session.status();
       const held = (status === 'authenticated' || status === 'refreshing') && latest;
-      if (held && latest?.accessToken === session.accessToken()) post({ type: 'tokens', tokens: latest });
+      if (held && latest?.accessToken === session.accessToken()) {
+        post({ type: 'tokens', tokens: latest, stamp: order.last() ?? undefined });
+      }
     } else {
       // Messages from different tabs may cross: never go back to older tokens. The rotation of the
       // refresh token we hold is newer whatever the clocks say (a clock set back makes every later
@@ -95,7 +102,10 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
       const status = session.status();
       if (replaces !== undefined && (status === 'anonymous' || status === 'expired')) return;
       const successor = !!latest?.refreshToken && fingerprint(latest.refreshToken) === replaces;
-      if (latest && !successor && tokens.receivedAt < latest.receivedAt) return;
+      // A login (a stamped session change) is ordered by its stamp, not by the clocks.
+      if (replaces === undefined && message.stamp) {
+        if (!order.accept(message.stamp)) return;
+      } else if (latest && !successor && tokens.receivedAt < latest.receivedAt) return;
       latest = tokens;
       if (session.accessToken() !== tokens.accessToken) session.send({ type: 'TOKENS_SYNCED', tokens });
     }
@@ -216,12 +226,12 @@ export function createCrossTabSync(option: boolean | CrossTabOptions | undefined
       // A new session (a login): the marks of the old one's rotations name nothing any tab holds.
       releaseMark();
       latest = tokens;
-      post({ type: 'tokens', tokens });
+      post({ type: 'tokens', tokens, stamp: order.stamp() });
     },
     announceLogout() {
       releaseMark();
       latest = null;
-      post({ type: 'logout' });
+      post({ type: 'logout', stamp: order.stamp() });
     },
     announceSessionEnd(refreshToken) {
       if (refreshToken === null) return;

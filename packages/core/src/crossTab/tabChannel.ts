@@ -1,4 +1,8 @@
 import type { SessionTokens } from '../types.js';
+import type { ChangeStamp } from './sessionOrder.js';
+
+/** A login's or a logout's place in the order all tabs agree on (absent from older tabs). */
+type Stamped = { stamp?: ChangeStamp | undefined };
 
 /** The part of `BroadcastChannel` cross-tab sync uses, so a test can pass any channel that fits. */
 export interface CrossTabChannel {
@@ -15,8 +19,8 @@ export type TabMessage =
    * login): the successor of the tokens a tab holds, whatever the clocks say. Only ever compared
    * with `===` to a fingerprint, so it is passed on unchecked.
    */
-  | { type: 'tokens'; tokens: SessionTokens; replaces?: unknown }
-  | { type: 'logout' }
+  | ({ type: 'tokens'; tokens: SessionTokens; replaces?: unknown } & Stamped)
+  | ({ type: 'logout' } & Stamped)
   /** The server rejected this refresh token: the session that holds it has ended. */
   | { type: 'ended'; refreshToken: string }
   /** A tab that just started asks the others for the session they hold. */
@@ -32,9 +36,10 @@ export function encodeMessage(message: TabMessage): unknown {
 /** Anything on the channel may be garbage (another library, an old version): null unless valid. */
 export function decodeMessage(data: unknown): TabMessage | null {
   if (typeof data !== 'object' || data === null) return null;
-  const { source, v, type, tokens, refreshToken: endedToken, replaces } = data as Record<string, unknown>;
+  const { source, v, type, tokens, refreshToken: endedToken, replaces, stamp } = data as Record<string, unknown>;
   if (source !== SOURCE || v !== VERSION) return null;
-  if (type === 'logout' || type === 'hello') return { type };
+  if (type === 'hello') return { type };
+  if (type === 'logout') return { type, stamp: stampOf(stamp) };
   if (type === 'ended') {
     return typeof endedToken === 'string' && endedToken.length > 0 ? { type, refreshToken: endedToken } : null;
   }
@@ -50,6 +55,7 @@ export function decodeMessage(data: unknown): TabMessage | null {
   return {
     type,
     replaces,
+    stamp: stampOf(stamp),
     tokens: {
       accessToken,
       refreshToken: refreshToken as string | null,
@@ -61,4 +67,11 @@ export function decodeMessage(data: unknown): TabMessage | null {
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
+}
+
+function stampOf(value: unknown): ChangeStamp | undefined {
+  const { seq, tab } = (value ?? {}) as Record<string, unknown>;
+  const valid =
+    typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 && typeof tab === 'string' && tab !== '';
+  return valid ? { seq, tab } : undefined;
 }

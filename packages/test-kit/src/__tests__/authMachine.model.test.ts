@@ -93,6 +93,9 @@ const OTHER_TAB_ROTATED_TOKENS: TokenSet = {
   refreshToken: 'refresh-tab2-rotated',
   expiresIn: 3600,
 };
+/** A login's or logout's Lamport stamp in cross-tab messages (crossTab/sessionOrder.ts). */
+const SESSION_CHANGE_STAMP = { seq: expect.any(Number), tab: expect.any(String) };
+
 /** What a discarded call delivers when it answers after all: it must never be stored. */
 const LATE_TOKENS: TokenSet = { accessToken: 'access-late', refreshToken: 'refresh-late', expiresIn: 3600 };
 
@@ -714,7 +717,7 @@ class SessionDriver {
     const announced = variant.fromOtherTab
       ? []
       : variant.type === 'LOGOUT'
-        ? [{ source: 'authmachine', v: 1, type: 'logout' }]
+        ? [{ source: 'authmachine', v: 1, type: 'logout', stamp: SESSION_CHANGE_STAMP }]
         : from.matches('refreshing') && next.matches('expired')
           ? [{ source: 'authmachine', v: 1, type: 'ended', refreshToken: contextOf(from).refreshToken }]
           : variant.delivers
@@ -730,8 +733,11 @@ class SessionDriver {
                     receivedAt: this.tokensReceivedAt,
                   },
                   // A rotation names the refresh token it consumed (a fingerprint, never the token),
-                  // so that its holders take it whatever their clocks say.
-                  ...(variant.delivers === 'refresh' ? { replaces: expect.stringMatching(/^[0-9a-z]+$/) } : {}),
+                  // so that its holders take it whatever their clocks say; a login is stamped with
+                  // its place in the order of session changes all tabs agree on.
+                  ...(variant.delivers === 'refresh'
+                    ? { replaces: expect.stringMatching(/^[0-9a-z]+$/) }
+                    : { stamp: SESSION_CHANGE_STAMP }),
                 },
               ]
             : [];
