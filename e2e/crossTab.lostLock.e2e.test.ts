@@ -92,11 +92,8 @@ describe('crossTab in Chromium: a tab frozen while it holds the refresh lock', (
       const [stateA, stateB] = [await app(a).state(), await app(b).state()];
       expect(stateA).toMatchObject({ status: 'authenticated', accessToken: stateB.accessToken });
       expect(stateB.status).toBe('authenticated');
-      // One refresh, B's; a second only if the new 2 s token expired while a slow machine ran the checks.
-      const stats = server.stats();
-      expect(stats).toMatchObject({ refreshFailures: 0, reuseDetections: 0 });
-      expect(stats.refreshes).toBe(stats.refreshRequests);
-      expect(stats.refreshRequests).toBeLessThanOrEqual(2);
+      // One refresh, B's.
+      expectOneRotationWithoutReuse(server.stats());
       expect(errors).toEqual([]);
       await context.close();
     } finally {
@@ -147,11 +144,8 @@ describe('crossTab in Chromium: a tab frozen while it holds the refresh lock', (
         console.log(
           `after waking: server refreshRequests=${stats.refreshRequests} refreshes=${stats.refreshes} reuseDetections=${stats.reuseDetections}`,
         );
-        // One rotation, A's. The tokens live 2 s: on a slow machine the checks above can outlast the new
-        // one, and the next request then refreshes it once more, legitimately. Never a reuse or a refusal.
-        expect(stats).toMatchObject({ refreshFailures: 0, reuseDetections: 0 });
-        expect(stats.refreshes).toBe(stats.refreshRequests);
-        expect(stats.refreshRequests).toBeLessThanOrEqual(2);
+        // One rotation, A's.
+        expectOneRotationWithoutReuse(stats);
         expect(errors).toEqual([]);
         await context.close();
       } finally {
@@ -160,3 +154,15 @@ describe('crossTab in Chromium: a tab frozen while it holds the refresh lock', (
     },
   );
 });
+
+/**
+ * One rotation, never a reuse or a refusal. The tokens live 2 s: on a slow machine the checks after
+ * the rotation can outlast the new token, and the next request then refreshes it once more,
+ * legitimately; so a second refresh is allowed, each one answered.
+ */
+function expectOneRotationWithoutReuse(stats: { refreshRequests: number; refreshes: number }): void {
+  expect(stats).toMatchObject({ refreshFailures: 0, reuseDetections: 0 });
+  expect(stats.refreshes).toBe(stats.refreshRequests);
+  expect(stats.refreshRequests).toBeGreaterThanOrEqual(1);
+  expect(stats.refreshRequests).toBeLessThanOrEqual(2);
+}

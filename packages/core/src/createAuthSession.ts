@@ -73,7 +73,6 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const machine = authMachine.provide({
     actors: {
       restoreTokens: fromPromise(() => readStoredTokens(storage, now)),
-      // `signal` is this attempt's: a timeout aborts the wait, not the call (see refreshCall.ts).
       // The login function `login()` was given for this login id; a newer login or a logout leaves
       // `authenticating`, which stops this actor, and its result is never taken.
       loginTokens: fromPromise<SessionTokens, { loginId: number }>(async ({ input: { loginId } }) => {
@@ -81,6 +80,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
         if (!login) throw new AuthError('LOGIN_CANCELLED', 'The login was cancelled by a logout or a newer login.');
         return toSessionTokens(await login(), now());
       }),
+      // `signal` is this attempt's: a timeout aborts the wait, not the call (see refreshCall.ts).
       refreshTokens: fromPromise<SessionTokens, { refreshToken: string }>(({ input: { refreshToken }, signal }) => {
         const join = (): Promise<SessionTokens> => refreshCall.join(refreshToken);
         return crossTab ? crossTab.refresh(refreshToken, signal, join) : untilAborted(join(), signal);
@@ -250,15 +250,14 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   /**
    * Starts the one refresh (REFRESH, not TOKEN_REJECTED: no server refused the token) when the access
    * token is past its expiry or its proactive refresh is overdue (a timer that fired late, or not at
-   * all, while the device slept), or when the last refresh failed (offline, say). Returns the state.
+   * all, while the device slept), or when the last refresh failed (offline, say).
    */
-  function refreshIfStale(): AuthState {
-    if (state.status !== 'authenticated' || stopped) return state;
+  function refreshIfStale(): void {
+    if (state.status !== 'authenticated' || stopped) return;
     const { staleAfter, refreshDueAt, error } = actor.getSnapshot().context;
     const time = now();
     const overdue = [staleAfter, refreshDueAt].some((at) => at !== null && time >= at);
     if (overdue || error instanceof TokenRefreshError) actor.send({ type: 'REFRESH' });
-    return state;
   }
 
   function assertRunning(): void {

@@ -35,19 +35,18 @@ export function connectQueryClient(
     user = null;
     queryClient.clear();
   };
-  const checkUser = (): void => {
+  /** A login clears unless it is the same known user; `refreshed` only when the user changed. */
+  const checkUser = (unknownUserIsNew: boolean): void => {
     const next = currentUser();
-    if (next === null || next !== user) queryClient.clear();
+    if (next !== user || (next === null && unknownUserIsNew)) queryClient.clear();
     user = next;
   };
   const disconnect = [
     session.on('loggedOut', clear),
     session.on('sessionExpired', clear),
-    session.on('loggedIn', checkUser),
+    session.on('loggedIn', () => checkUser(true)),
     // Another tab's login reaches a signed-in tab as new tokens: the user may have changed.
-    session.on('refreshed', () => {
-      if (currentUser() !== user) checkUser();
-    }),
+    session.on('refreshed', () => checkUser(false)),
   ];
   return () => {
     for (const off of disconnect) off();

@@ -1,11 +1,6 @@
-import {
-  type AuthSession,
-  createAuthSession,
-  inProcessLocks,
-  type RefreshContext,
-  type TokenSet,
-} from '@authmachine/core';
+import { type AuthSession, createAuthSession, inProcessLocks } from '@authmachine/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { rotatingServer } from './support/rotatingServer.js';
 
 /*
  * Found by the randomized fault tests (chaos/, seed 1001): tabs share the device clock, and a clock
@@ -20,30 +15,10 @@ afterEach(() => {
   for (const session of sessions.splice(0)) session.stop();
 });
 
-/** Rotating refresh tokens with reuse detection, as the reference server has. */
-function rotatingServer() {
-  let current = 'refresh-1';
-  let generation = 1;
-  const calls: string[] = [];
-  let reuseDetections = 0;
-  const refresh = vi.fn(async ({ refreshToken }: RefreshContext): Promise<TokenSet> => {
-    calls.push(refreshToken);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    if (refreshToken !== current) {
-      reuseDetections += 1;
-      throw Object.assign(new Error('invalid_grant'), { status: 400 });
-    }
-    generation += 1;
-    current = `refresh-${generation}`;
-    return { accessToken: `access-${generation}`, refreshToken: current, expiresIn: 3600 };
-  });
-  return { refresh, calls, reuseDetections: () => reuseDetections };
-}
-
 describe('crossTab with a clock set back', () => {
   it('the other tabs adopt a rotation made after the clock went back, and refresh with its token', async () => {
     let offset = 0;
-    const server = rotatingServer();
+    const server = rotatingServer(10);
     const crossTab = { name: `clock-jump-${Math.random()}`, locks: inProcessLocks() };
     const open = (): AuthSession => {
       const session = createAuthSession({

@@ -11,6 +11,7 @@ import {
   type TokenSet,
 } from '@authmachine/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { rotatingServer } from './support/rotatingServer.js';
 
 /*
  * Two (or three) sessions in one process play the tabs of one app: they share Node's real
@@ -30,34 +31,6 @@ afterEach(() => {
   for (const channel of rawChannels.splice(0)) channel.close();
   vi.restoreAllMocks();
 });
-
-/** A fake server with rotating refresh tokens and reuse detection, as the reference server has. */
-function rotatingServer(delayMs = 20) {
-  let current = LOGIN.refreshToken;
-  let generation = 1;
-  const calls: string[] = [];
-  let reuseDetections = 0;
-  const refresh = vi.fn(async ({ refreshToken }: RefreshContext): Promise<TokenSet> => {
-    calls.push(refreshToken);
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    if (refreshToken !== current) {
-      reuseDetections += 1;
-      throw Object.assign(new Error('invalid_grant'), { status: 400 });
-    }
-    generation += 1;
-    current = `refresh-${generation}`;
-    return { accessToken: `access-${generation}`, refreshToken: current, expiresIn: 3600 };
-  });
-  return {
-    refresh,
-    calls,
-    reuseDetections: () => reuseDetections,
-    /** The user's sessions are revoked (an admin, a password change): every refresh token is refused. */
-    revoke: () => {
-      current = 'revoked';
-    },
-  };
-}
 
 function tabs(
   count: number,
