@@ -1,6 +1,7 @@
 import type { LoadClientKind } from './loadHttp.js';
 import type { ServerSessionCounts } from './loadServerProtocol.js';
 import type { RefreshCall } from './loadSession.js';
+import type { LoadCounts } from './results.js';
 
 /** A session's record as the run ends: plain data, so the checks can be tested without a run. */
 export interface FinishedSession {
@@ -19,38 +20,9 @@ export interface FinishedSession {
 }
 
 /** One session, checked. */
-export interface SessionCheck {
+export interface SessionCheck extends LoadCounts {
   id: string;
   client: LoadClientKind;
-  planned: number;
-  succeeded: number;
-  /** Planned requests that did not end with a 200: failed, or never settled. */
-  lost: number;
-  /**
-   * Tokens of the session that expired (the server's clock) while it still had requests to send:
-   * each token a refresh replaced after its expiry, counted once however many calls replaced it,
-   * and the last token if it expired before the session's last request was started.
-   */
-  expiriesCrossed: number;
-  refreshCalls: number;
-  /** Refreshes the server answered with 200 for this session. */
-  serverRefreshes: number;
-  /** Refresh calls for a token the server still honoured: none may happen with the timer off. */
-  earlyRefreshCalls: number;
-  overlappingRefreshCalls: number;
-  /** Calls started once the session's own clock said the token had expired (a request found it so, or a late 401). */
-  refreshesOnClientExpiry: number;
-  /** Calls started after the server's expiry but while the session's clock still held the token valid: a 401 started them. */
-  refreshesOn401: number;
-  /** Requests the server answered 401 for this session: in flight across an expiry, then retried. */
-  unauthorized: number;
-  /** The longest refresh call, from its start until the new tokens arrived, in ms. */
-  refreshRoundTripMaxMs: number;
-  /**
-   * New tokens that had already expired on the server's clock when they arrived: the machine was
-   * slower than a token's life, and requests retried with them fail whatever the library does.
-   */
-  tokensDeadOnArrival: number;
   /** Exactly one refresh per expiry crossed, each one the server saw and answered 200, none early or twice at once. */
   oneRefreshPerExpiry: boolean;
   firstFailure: string | null;

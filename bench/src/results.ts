@@ -130,28 +130,41 @@ export interface LoadResult {
   failures: string[];
 }
 
-export interface LoadRow extends LibraryRef {
-  sessions: number;
+/** What the load section counts, per session and summed per adapter. */
+export interface LoadCounts {
   planned: number;
   succeeded: number;
-  /** Planned requests that did not end with a 200 (failed or never settled). */
+  /** Planned requests that did not end with a 200: failed, or never settled. */
   lost: number;
+  /**
+   * Tokens of the session that expired (the server's clock) while it still had requests to send:
+   * each token a refresh replaced after its expiry, counted once however many calls replaced it,
+   * and the last token if it expired before the session's last request was started.
+   */
   expiriesCrossed: number;
   refreshCalls: number;
-  /** Refreshes the server answered 200 for these sessions (counted per session by the server). */
+  /** Refreshes the server answered with 200 for this session. */
   serverRefreshes: number;
-  /** Refresh calls started once the session's clock said the token had expired. */
+  /** Refresh calls for a token the server still honoured: none may happen with the timer off. */
+  earlyRefreshCalls: number;
+  overlappingRefreshCalls: number;
+  /** Calls started once the session's own clock said the token had expired (a request found it so, or a late 401). */
   refreshesOnClientExpiry: number;
-  /** Refresh calls started while the session's clock still held the token valid: a 401 started them. */
+  /** Calls started after the server's expiry but while the session's clock still held the token valid: a 401 started them. */
   refreshesOn401: number;
-  /** Requests the server answered 401 (in flight across an expiry), each retried once. */
+  /** Requests the server answered 401 for this session: in flight across an expiry, then retried. */
   unauthorized: number;
   /** The longest refresh call, from its start until the new tokens arrived, in ms. */
   refreshRoundTripMaxMs: number;
-  /** New tokens already expired on the server's clock when they arrived (a machine slower than a token's life). */
+  /**
+   * New tokens that had already expired on the server's clock when they arrived: the machine was
+   * slower than a token's life, and requests retried with them fail whatever the library does.
+   */
   tokensDeadOnArrival: number;
-  earlyRefreshCalls: number;
-  overlappingRefreshCalls: number;
+}
+
+export interface LoadRow extends LibraryRef, LoadCounts {
+  sessions: number;
   /** Sessions whose refresh calls were not exactly one per expiry crossed. */
   sessionsOff: number;
   refreshesPerSessionMin: number;
