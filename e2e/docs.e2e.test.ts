@@ -32,6 +32,15 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
+/** The machine page at this viewport, once its diagram is drawn, with its console errors collected. */
+async function openMachinePage(width: number, height: number): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const errors = collectPageErrors(page);
+  await page.goto(`${origin}/machine.html`);
+  await page.waitForSelector('[data-testid="machine-diagram"] svg g.am-state');
+  return { page, errors };
+}
+
 async function highlightedState(page: Page): Promise<string | null> {
   return page.getAttribute('[data-testid="machine-diagram"] svg', 'data-current-state');
 }
@@ -91,10 +100,7 @@ describe('docs site in Chromium', () => {
     [390, 844],
   ] as const) {
     it(`at ${width} px the whole machine fits the column, every label inside the screen and at least 12 px`, async () => {
-      const page = await browser.newPage({ viewport: { width, height } });
-      const errors = collectPageErrors(page);
-      await page.goto(`${origin}/machine.html`);
-      await page.waitForSelector('[data-testid="machine-diagram"] svg g.am-state');
+      const { page, errors } = await openMachinePage(width, height);
       await expect.poll(() => highlightedState(page)).toBe('anonymous');
 
       const measured = await page.evaluate(() => {
@@ -170,10 +176,7 @@ describe('docs site in Chromium', () => {
   }
 
   it('the simulator highlights the state and the transition just taken, and lists each request', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors = collectPageErrors(page);
-    await page.goto(`${origin}/machine.html`);
-    await page.waitForSelector('[data-testid="machine-diagram"] svg g.am-state');
+    const { page, errors } = await openMachinePage(1280, 900);
 
     await expectState(page, 'anonymous');
     await page.click('[data-action="login"]');
@@ -226,10 +229,7 @@ describe('docs site in Chromium', () => {
   });
 
   it('a storm of 50 requests shows one refresh call and 50 retries, through axios and through fetch', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    const errors = collectPageErrors(page);
-    await page.goto(`${origin}/machine.html`);
-    await page.waitForSelector('[data-testid="machine-diagram"] svg g.am-state');
+    const { page, errors } = await openMachinePage(390, 844);
     await expectState(page, 'anonymous');
     await page.click('[data-action="login"]');
     await expectState(page, 'authenticated.refreshNotScheduled');
